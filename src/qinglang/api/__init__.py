@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI). Thin: parse, call one service function, render."""

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, stores and migrations. SQLite (WAL) by default, PostgreSQL supported."""

@@ -1,0 +1,3 @@
+"""All table modules. Import this package to register every table on ``Base.metadata``."""
+
+from qinglang.storage.tables import core  # noqa: F401
