@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?= --durations=10
 
 .PHONY: demo test bench lint venv clean
 
@@ -22,7 +23,7 @@ demo: venv
 test: venv
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) tests
 
 ## Print benchmark figures as JSON (not a test: nothing here gates CI)
 bench: venv

@@ -46,6 +46,27 @@ class SecuritySettings(_Section):
     secret_key: SecretStr = SecretStr("dev-insecure-secret-change-me")
 
 
+class ReviewSettings(_Section):
+    """The human side: reports, queues, enforcement, webhooks, rewards."""
+
+    lease_seconds: int = 900  # a claim returns to the queue after this long without a decision
+    sla_hours: dict[str, int] = Field(default_factory=lambda: {"3": 2, "2": 12, "1": 48})  # by severity
+    report_limit_per_ip_hour: int = 20
+    report_limit_per_contact_day: int = 50
+    max_screenshots: int = 4
+    max_screenshot_bytes: int = 5 * 1024 * 1024
+    webhook_url: str | None = None
+    webhook_secret: SecretStr = SecretStr("dev-insecure-webhook-secret")
+    webhook_max_attempts: int = 10
+    webhook_backoff_seconds: float = 2.0
+    strike_thresholds: dict[str, int] = Field(default_factory=lambda: {"suspend": 3, "close": 5})
+    suspend_days_on_threshold: int = 7
+    reward_cents: int = 1000
+    reward_cap_cents_per_month: int = 20000
+    worker_poll_seconds: float = 1.0
+    embedded_worker: bool = True  # ``qinglang serve`` runs the outbox/expiry worker in-process
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="QINGLANG_", env_nested_delimiter="__", extra="forbid", env_file=None
@@ -56,6 +77,7 @@ class Settings(BaseSettings):
     api: ApiSettings = Field(default_factory=ApiSettings)
     screening: ScreeningSettings = Field(default_factory=ScreeningSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:

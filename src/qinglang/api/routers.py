@@ -2,4 +2,15 @@
 
 ROUTER_MODULES: list[str] = [
     # each area appends its module here
+    "qinglang.api.routes.health",
+    "qinglang.api.routes.screen",
+    "qinglang.api.routes.contents",
+    "qinglang.api.routes.accounts",
+    "qinglang.api.routes.lists",
+    "qinglang.api.routes.graph",
+    "qinglang.api.routes.reports",
+    "qinglang.api.routes.cases",
+    "qinglang.api.routes.actions",
+    "qinglang.api.routes.appeals",
+    "qinglang.console.app",
 ]

@@ -2,4 +2,17 @@
 
 COMMAND_MODULES: list[str] = [
     # each area appends its module here
+    "qinglang.cli.screen",
+    "qinglang.cli.policy",
+    "qinglang.cli.serve",
+    "qinglang.cli.db",
+    "qinglang.cli.demo",
+    "qinglang.cli.lists",
+    "qinglang.cli.config",
+    "qinglang.cli.apikeys",
+    "qinglang.cli.graph",
+    "qinglang.cli.model",
+    "qinglang.cli.audit",
+    "qinglang.cli.users",
+    "qinglang.cli.worker",
 ]

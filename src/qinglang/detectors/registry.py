@@ -15,6 +15,12 @@ ENTRY_POINT_GROUP = "qinglang.detectors"
 BUILTIN_DETECTORS: dict[str, str] = {
     "lexicon": "qinglang.detectors.lexicon.detector:LexiconDetector",
     "contacts": "qinglang.detectors.contacts.detector:ContactsDetector",
+    "classifier": "qinglang.detectors.classifier.detector:ClassifierDetector",
+    "links": "qinglang.detectors.links.detector:LinksDetector",
+    "qr": "qinglang.detectors.qr.detector:QrDetector",
+    "phash": "qinglang.detectors.phash.detector:PhashDetector",
+    "image": "qinglang.detectors.image.detector:ImageDetector",
+    "image_text": "qinglang.detectors.image.ocr:ImageTextDetector",
 }
 
 

@@ -1,0 +1,80 @@
+"""Text screening through the library: ``Screener.screen`` on seeded ~2 KB articles, one process, one core."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter, defaultdict
+
+from bench.corpus import articles, describe, percentile
+
+ITEMS = 3000
+WARMUP = 100
+TIME_BUDGET_S = 40.0
+
+
+def pin_to_one_core() -> str:
+    """Pin this process to one CPU, so the figures are per core."""
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no sched_setaffinity on this platform)"
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return f"pinned to CPU {cpu}"
+
+
+def run() -> dict:
+    pinned = pin_to_one_core()
+    from qinglang.config import Settings
+    from qinglang.domain import ContentItem
+    from qinglang.pipeline import Screener
+
+    texts = articles(ITEMS + WARMUP)
+    settings = Settings()
+    started = time.perf_counter()
+    screener = Screener.from_settings(settings.screening)
+    failures = screener.load()
+    load_s = time.perf_counter() - started
+    for i, text in enumerate(texts[:WARMUP]):
+        screener.screen(ContentItem(id=f"warm-{i}", text=text))
+    return {
+        "method": f"Screener.from_settings(Settings().screening).screen(ContentItem(id, text)) per item; {pinned}; "
+        f"{WARMUP} warm-up items not timed",
+        "data": describe(texts[WARMUP:]),
+        "detectors": list(settings.screening.detectors),
+        "load_s": round(load_s, 3),
+        "load_failures": failures,
+        **_timed_screening(screener, texts[WARMUP:], ContentItem),
+    }
+
+
+def _timed_screening(screener, texts: list[str], content_item) -> dict:
+    latencies: list[float] = []
+    verdicts: Counter[str] = Counter()
+    detector_ms: dict[str, float] = defaultdict(float)
+    failed: Counter[str] = Counter()
+    clock = time.perf_counter
+    begin = clock()
+    for i, text in enumerate(texts):
+        item = content_item(id=f"bench-{i}", text=text)
+        start = clock()
+        decision = screener.screen(item).decision
+        latencies.append(clock() - start)
+        verdicts[decision.verdict.value] += 1
+        for outcome in decision.outcomes:
+            detector_ms[outcome.detector] += outcome.elapsed_ms
+            if outcome.status == "failed":
+                failed[outcome.detector] += 1
+        if clock() - begin > TIME_BUDGET_S:
+            break
+    total = clock() - begin
+    done = len(latencies)
+    latencies.sort()
+    return {
+        "items": done,
+        "items_per_s": round(done / total, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 3),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 3),
+        "mean_ms_by_detector": {name: round(ms / done, 3) for name, ms in sorted(detector_ms.items())},
+        "verdicts": dict(verdicts),
+        "failed_outcomes": dict(failed),
+    }

@@ -1,0 +1,169 @@
+"""One error shape for everything: ``{"error": {"code": ..., "message": ...}}``.
+
+Also the small ASGI middleware that enforces the body size limit (declared and streamed) and UTF-8 bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qinglang.errors import QinglangError
+
+log = logging.getLogger("qinglang.api")
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable", 415: "unsupported_media_type"}
+
+
+def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return Response(orjson.dumps({"error": body}), status_code=status, media_type="application/json")
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc if part != "body") or "body"
+
+
+def _validation_response(exc: RequestValidationError, content_type: str) -> Response:
+    errors = exc.errors()
+    fields = [{"field": _field_path(tuple(e.get("loc", ()))), "message": e.get("msg", "")} for e in errors]
+    first = errors[0] if errors else {}
+    kind = first.get("type", "")
+    path = fields[0]["field"] if fields else "body"
+    if kind == "json_invalid":
+        return error_response(
+            400, "malformed_json", "the body is not valid JSON: " + str(first.get("ctx", {}).get("error", "")).strip()
+        )
+    if kind == "model_attributes_type" and path == "body" and "json" not in content_type:
+        return error_response(
+            415,
+            "unsupported_media_type",
+            f"send the body as JSON with 'Content-Type: application/json', not {content_type!r}",
+        )
+    if kind == "extra_forbidden":
+        return error_response(
+            422, "unknown_field", f"unknown field {path!r}; see /docs for the accepted fields", {"errors": fields}
+        )
+    return error_response(422, "invalid_request", f"{path}: {first.get('msg', 'invalid value')}", {"errors": fields})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_qinglang_error(_request: Request, exc: QinglangError) -> Response:
+        return error_response(exc.status, exc.code, exc.message, exc.details or None)
+
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return _validation_response(exc, request.headers.get("content-type", "application/json"))
+
+    async def on_http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code < 400:  # redirects raised as exceptions keep their headers and no body
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        response = error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"), str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
+
+    async def on_integrity_error(_request: Request, exc: IntegrityError) -> Response:
+        log.warning("integrity error: %s", exc.orig)
+        return error_response(409, "conflict", "a concurrent change conflicted with this request; retry it")
+
+    async def on_unexpected(_request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error", exc_info=exc)
+        return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+    app.add_exception_handler(QinglangError, on_qinglang_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(IntegrityError, on_integrity_error)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+_TEXT_TYPES = (b"application/json", b"text/", b"application/x-ndjson", b"application/jsonl")
+
+
+class BodyGuardMiddleware:
+    """Refuses bodies over ``max_bytes`` (by Content-Length and by counting streamed bytes) and non-UTF-8 text."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        refusal = self._check_declared(headers.get(b"content-length"))
+        body = b""
+        if refusal is None:
+            body, refusal = await self._read(receive)
+        if refusal is None and _is_text(headers.get(b"content-type")):
+            refusal = _check_utf8(body)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    def _check_declared(self, value: bytes | None) -> Response | None:
+        if value is None:
+            return None
+        try:
+            declared = int(value)
+        except ValueError:
+            return error_response(400, "invalid_request", "the Content-Length header is not a number")
+        return self._too_large() if declared > self.max_bytes else None
+
+    async def _read(self, receive: Receive) -> tuple[bytes, Response | None]:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return b"", error_response(400, "invalid_request", "the client disconnected")
+            chunk = message.get("body", b"")
+            total += len(chunk)
+            if total > self.max_bytes:
+                return b"", self._too_large()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), None
+
+    def _too_large(self) -> Response:
+        return error_response(
+            413,
+            "payload_too_large",
+            f"the body is over {self.max_bytes} bytes (QINGLANG_API__MAX_BODY_BYTES); send less",
+        )
+
+
+def _is_text(content_type: bytes | None) -> bool:
+    return content_type is None or content_type.lower().startswith(_TEXT_TYPES)
+
+
+def _check_utf8(body: bytes) -> Response | None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return error_response(400, "invalid_utf8", f"the body is not valid UTF-8 (byte {exc.start}); encode as UTF-8")
+    return None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

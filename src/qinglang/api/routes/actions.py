@@ -1,0 +1,32 @@
+"""``/v1/actions``: enforcement actions for the platform to poll (the webhook pushes the same events)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+
+from qinglang.api.auth import ContentsReadKey
+from qinglang.api.schemas import ERROR_RESPONSES
+from qinglang.services.review import enforcement
+from qinglang.storage.db import transaction
+
+router = APIRouter(tags=["actions"], responses=ERROR_RESPONSES)
+
+
+@router.get("/v1/actions", summary="Actions after a cursor, oldest first")
+def list_actions(
+    request: Request,
+    _key: ContentsReadKey,
+    since: int = Query(0, ge=0, description="the last action id you have seen"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict[str, Any]:
+    with transaction(request.app.state.runtime.sessions) as session:
+        items = [enforcement.action_to_dict(a) for a in enforcement.list_actions_since(session, since, limit)]
+    return {"items": items, "next_since": items[-1]["id"] if items else since}
+
+
+@router.get("/v1/actions/{action_id}", summary="One action")
+def get_action(action_id: int, request: Request, _key: ContentsReadKey) -> dict[str, Any]:
+    with transaction(request.app.state.runtime.sessions) as session:
+        return enforcement.action_to_dict(enforcement.get_action(session, action_id))

@@ -1,0 +1,50 @@
+"""``qinglang users create|list``: console users and their roles."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+ROLES = ["reviewer", "senior", "lead", "admin", "auditor"]
+
+
+@click.group("users")
+def users_group() -> None:
+    """Console users (reviewer, senior, lead, admin, auditor)."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default="", help="the name shown in the console")
+def create(username: str, role: str, password: str, display_name: str) -> None:
+    from qinglang.cli.audit import _sessions
+    from qinglang.errors import QinglangError
+    from qinglang.services.review import users
+    from qinglang.storage.db import transaction
+
+    try:
+        with transaction(_sessions()) as session:
+            user = users.create_user(session, username, password, role, actor="cli", display_name=display_name)
+    except QinglangError as exc:
+        raise click.ClickException(f"{exc.message} [{exc.code}]") from exc
+    click.echo(f"created {user.username} ({user.role})")
+
+
+@users_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def list_(as_json: bool) -> None:
+    from qinglang.cli.audit import _sessions
+    from qinglang.services.review import users
+    from qinglang.storage.db import transaction
+
+    with transaction(_sessions()) as session:
+        rows = [{"id": u.id, "username": u.username, "role": u.role} for u in users.list_users(session)]
+    for row in rows:
+        click.echo(json.dumps(row) if as_json else f"{row['id']:>4}  {row['username']:<24} {row['role']}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(users_group)

@@ -1,0 +1,20 @@
+"""The console and report pages as one router, included by the API app through ``ROUTER_MODULES``.
+
+``mount(app, settings)`` does the same for an app built elsewhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from qinglang.console import oversight, pages, public
+
+router = APIRouter(include_in_schema=False)
+router.include_router(public.router)
+router.include_router(pages.router)
+router.include_router(oversight.router)
+
+
+def mount(app: Any, settings: Any = None) -> None:
+    app.include_router(router)

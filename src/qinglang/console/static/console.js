@@ -1,0 +1,44 @@
+// qinglang console: one key per common action. Keys are ignored while typing in a field,
+// except Enter in the reason field, which submits the action chosen by key.
+(function () {
+  "use strict";
+  var pending = null;
+  var keyChoice = { t: "take_down", p: "pass", e: "escalate", l: "disable_links", r: "restrict", s: "suspend", x: "close", b: "blacklist" };
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("#queue tbody tr[data-href]")); }
+  function move(step) {
+    var list = rows(); if (!list.length) return;
+    var i = list.findIndex(function (r) { return r.classList.contains("selected"); });
+    if (i >= 0) list[i].classList.remove("selected");
+    i = Math.max(0, Math.min(list.length - 1, i + step));
+    list[i].classList.add("selected"); list[i].scrollIntoView({ block: "nearest" });
+  }
+  function choose(choice) {
+    var button = document.querySelector('#decide-form button[data-choice="' + choice + '"]');
+    var reason = document.getElementById("reason");
+    if (!button || !reason) return;
+    if (reason.value.trim().length < 2) {
+      pending = choice; document.getElementById("reason-needed").hidden = false; reason.focus(); return;
+    }
+    button.click();
+  }
+  document.addEventListener("click", function (ev) {
+    if (ev.target.matches && ev.target.matches("img.guarded")) ev.target.classList.toggle("revealed");
+  });
+  document.addEventListener("keydown", function (ev) {
+    var target = ev.target;
+    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
+    if (typing) {
+      if (ev.key === "Enter" && target.id === "reason" && pending) { ev.preventDefault(); choose(pending); }
+      if (ev.key === "Escape") target.blur();
+      return;
+    }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.key === "j") move(1);
+    else if (ev.key === "k") move(-1);
+    else if (ev.key === "Enter") { var sel = document.querySelector("#queue tr.selected"); if (sel) location.href = sel.dataset.href; }
+    else if (ev.key === "c") { var claim = document.getElementById("claim-form"); if (claim) claim.submit(); }
+    else if (ev.key === "?") { var help = document.getElementById("help"); help.hidden = !help.hidden; }
+    else if (keyChoice[ev.key]) { ev.preventDefault(); choose(keyChoice[ev.key]); }
+  });
+})();

@@ -1,0 +1,1 @@
+"""Data files shipped with qinglang (each with its provenance in a header or a README)."""

@@ -1,0 +1,1 @@
+"""A small invented demo data set loaded by ``qinglang demo`` (see README.md)."""

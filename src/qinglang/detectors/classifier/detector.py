@@ -1,0 +1,68 @@
+"""The ``classifier`` detector: calibrated per-class scores from the shipped hashed-n-gram model.
+
+Signals: one per harm class whose score reaches ``floor``; label = category, score = calibrated probability,
+evidence = the highest-scoring windows (``text_span`` with ORIGINAL offsets and ``window_score``), and
+``attrs["scores"]`` holds all six class scores. Review/block thresholds live in the policy, not here.
+"""
+
+from __future__ import annotations
+
+from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
+from qinglang.domain import Evidence, Signal
+
+HARM = ("porn", "illicit_ad", "gambling", "fraud", "abuse")
+
+
+class ClassifierConfig(DetectorConfig):
+    model_dir: str | None = None  # a folder with meta.json + weights.npz; None = the model shipped in the package
+    floor: float = 0.2  # classes scoring below this produce no signal
+    max_evidence: int = 3
+    fields: tuple[str, ...] = ("title", "text")
+
+
+class ClassifierDetector(Detector):
+    name = "classifier"
+    version = "1.0"
+    config_class = ClassifierConfig
+
+    def load(self) -> None:
+        from qinglang.detectors.classifier.model import load_model
+
+        self.model = load_model(self.config.model_dir)
+        self._loaded = True
+
+    def detect(self, content: PreparedContent) -> list[Signal]:
+        from qinglang.detectors.classifier.scoring import score_texts
+
+        self.ensure_loaded()
+        names = [f for f in self.config.fields if content.fields.get(f, "").strip()]
+        if not names:
+            return []
+        results = dict(zip(names, score_texts(self.model, [content.fields[f] for f in names]), strict=True))
+        scores = {c: max(r.scores[c] for r in results.values()) for c in self.model.classes}
+        scores["none"] = min(r.scores["none"] for r in results.values())
+        return [
+            self._signal(label, scores, results, content)
+            for label in HARM
+            if scores.get(label, 0.0) >= self.config.floor
+        ]
+
+    def _signal(self, label: str, scores: dict, results: dict, content: PreparedContent) -> Signal:
+        ranked = sorted(
+            ((w.scores[label], name, w) for name, r in results.items() for w in r.windows),
+            key=lambda x: x[0],
+            reverse=True,
+        )[: self.config.max_evidence]
+        evidence = tuple(
+            Evidence(
+                kind="text_span",
+                field=name,
+                start=w.start,
+                end=w.end,
+                text=content.fields[name][w.start : w.end],
+                detail={"window_score": round(score, 4)},
+            )
+            for score, name, w in ranked
+        )
+        rounded = {c: round(v, 4) for c, v in scores.items()}
+        return Signal(self.name, label, round(scores[label], 4), evidence, attrs={"scores": rounded})

@@ -1,0 +1,85 @@
+"""The shipped linear model: hashed n-gram weights in ``weights.npz`` plus ``meta.json``. numpy only, no pickle."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
+from qinglang.errors import ConfigError
+
+DEFAULT_MODEL_DIR = Path(__file__).with_name("model")
+FORMAT = "qinglang-hashed-linear/1"
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Multinomial logistic regression over hashed n-grams, with a softmax temperature for calibration."""
+
+    classes: tuple[str, ...]
+    spec: FeatureSpec
+    weights: np.ndarray  # (dim, n_classes) float32
+    bias: np.ndarray  # (n_classes,) float32
+    temperature: float = 1.0
+    meta: dict | None = None
+
+    def logits_prepared(self, prepared: Sequence[str]) -> np.ndarray:
+        """Raw class logits for texts already passed through :func:`prepare`."""
+        if not prepared:
+            return np.zeros((0, len(self.classes)), dtype=np.float64)
+        rows, cols, values = sparse_counts(prepared, self.spec)
+        contrib = self.weights[cols].astype(np.float64) * values[:, None]
+        out = np.empty((len(prepared), len(self.classes)), dtype=np.float64)
+        for j in range(len(self.classes)):
+            out[:, j] = np.bincount(rows, weights=contrib[:, j], minlength=len(prepared))
+        return out + self.bias.astype(np.float64)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated class probabilities, one row per text, columns in ``classes`` order."""
+        return softmax(self.logits_prepared([prepare(t) for t in texts]) / self.temperature)
+
+    def save(self, folder: str | Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(folder / "weights.npz", weights=self.weights.astype(np.float16), bias=self.bias)
+        meta = dict(self.meta or {})
+        meta.update(
+            format=FORMAT,
+            classes=list(self.classes),
+            bits=self.spec.bits,
+            max_order=self.spec.max_order,
+            temperature=self.temperature,
+        )
+        (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def load_model(folder: str | Path | None = None) -> LinearModel:
+    """Load a model folder (``meta.json`` + ``weights.npz``); the shipped model when ``folder`` is None."""
+    folder = Path(folder) if folder is not None else DEFAULT_MODEL_DIR
+    meta_path, weights_path = folder / "meta.json", folder / "weights.npz"
+    if not meta_path.exists() or not weights_path.exists():
+        raise ConfigError(
+            f"no classifier model in {folder}: expected meta.json and weights.npz "
+            "(train one with `qinglang model train --data-dir DIR --out FOLDER`)",
+            code="model_not_found",
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT:
+        raise ConfigError(f"{meta_path}: unsupported model format {meta.get('format')!r}", code="model_invalid")
+    with np.load(weights_path, allow_pickle=False) as arrays:
+        weights = arrays["weights"].astype(np.float32)
+        bias = arrays["bias"].astype(np.float32)
+    spec = FeatureSpec(bits=int(meta["bits"]), max_order=int(meta["max_order"]))
+    if weights.shape != (spec.dim, len(meta["classes"])):
+        raise ConfigError(f"{weights_path}: weights shape {weights.shape} does not match meta.json", code="model_invalid")
+    return LinearModel(tuple(meta["classes"]), spec, weights, bias, float(meta.get("temperature", 1.0)), meta)

@@ -1,0 +1,52 @@
+"""Split long text into overlapping sentence-aligned windows, with offsets into the ORIGINAL text."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"[。！？!?；;…\n]+[”」』\"']?")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence, including its closing punctuation; whitespace-only pieces dropped."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _hard_split(start: int, end: int, size: int, stride: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    while True:
+        out.append((pos, min(pos + size, end)))
+        if pos + size >= end:
+            return out
+        pos += stride
+
+
+def windows(text: str, *, size: int = 200, max_size: int = 300) -> list[tuple[int, int]]:
+    """Windows of about ``size`` characters packed from whole sentences; consecutive windows share one sentence.
+
+    A text up to ``max_size`` characters is a single window; a sentence longer than ``max_size`` is cut into
+    ``size``-character pieces with 25% overlap.
+    """
+    if len(text) <= max_size:
+        return [(0, len(text))]
+    pieces: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text):
+        pieces.extend(_hard_split(s, e, size, size * 3 // 4) if e - s > max_size else [(s, e)])
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j + 1 < len(pieces) and pieces[j + 1][1] - pieces[i][0] <= size:
+            j += 1
+        out.append((pieces[i][0], pieces[j][1]))
+        if j + 1 >= len(pieces):
+            break
+        i = j if j > i else j + 1
+    return out

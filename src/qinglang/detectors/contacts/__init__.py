@@ -1,0 +1,1 @@
+"""The ``contacts`` detector: drainage handles and lures in text. See README.md."""

@@ -1,0 +1,1 @@
+"""The ``lexicon`` detector: curated, severity-graded terms. See README.md."""

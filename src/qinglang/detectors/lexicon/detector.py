@@ -1,0 +1,157 @@
+"""The ``lexicon`` detector: curated, severity-graded terms matched on normalised text.
+
+Terms and allowlist ship beside this module (``lexicon.tsv``, ``allowlist.tsv``), rebuilt by
+``scripts/build_lexicon.py``. Matching runs on :func:`qinglang.text.normalize` output, and every hit is
+reported as a span of the ORIGINAL field text with the term, its source and the transforms that exposed it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
+from qinglang.domain import Evidence, Signal
+from qinglang.errors import ConfigError
+from qinglang.text.normalize import NormalizedText, explain, normalize, normalize_cached, normalize_text_cached
+
+HERE = Path(__file__).resolve().parent
+SEVERITY_WEIGHT = {1: 0.3, 2: 0.55, 3: 0.8}
+SUBLABELLED = ("porn", "illicit_ad")
+
+
+class LexiconConfig(DetectorConfig):
+    lexicon_path: str | None = None  # TSV like the shipped lexicon.tsv; None = the shipped one
+    allowlist_path: str | None = None
+    min_severity: int = 1
+    categories: tuple[str, ...] = ("porn", "illicit_ad", "gambling", "fraud", "abuse")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: str
+    category: str
+    sublabel: str
+    severity: int
+    source: str
+    variant_of: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.category}/{self.sublabel}" if self.category in SUBLABELLED and self.sublabel else self.category
+
+
+def read_terms(path: Path) -> list[Term]:
+    """Read a lexicon TSV (header: term, category, sublabel, severity, source[, licence, variant_of, ...])."""
+    if not path.is_file():
+        raise ConfigError(f"lexicon file {path} does not exist; rebuild it with scripts/build_lexicon.py",
+                          code="lexicon_missing")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    try:
+        return [Term(r["term"], r["category"], r.get("sublabel") or "", int(r["severity"]), r.get("source") or "",
+                     r.get("variant_of") or "") for r in rows]
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"lexicon file {path} is malformed ({exc}); expected columns term, category, sublabel, "
+                          "severity, source", code="lexicon_invalid") from exc
+
+
+def read_allowlist(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [r["term"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if r.get("term")]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    term: Term
+    field: str
+    start: int  # original span
+    end: int
+    text: str
+    normalised: str
+    transforms: tuple[str, ...]
+
+
+def _span_transforms(original: str, term: Term) -> tuple[str, ...]:
+    names = sorted(normalize(original).transforms)
+    if term.variant_of:
+        names.append(term.variant_of.split(":", 1)[0])
+    return tuple(names)
+
+
+def _evidence(hit: Hit) -> Evidence:
+    detail = {"term": hit.term.term, "normalised": hit.normalised, "transforms": list(hit.transforms),
+              "source": hit.term.source, "severity": hit.term.severity}
+    if hit.term.variant_of:
+        detail["variant_of"] = hit.term.variant_of
+    if hit.transforms:
+        detail["explanation"] = explain(hit.transforms)
+    return Evidence("text_span", hit.field, hit.start, hit.end, hit.text, detail)
+
+
+def _signal(label: str, hits: list[Hit]) -> Signal:
+    by_term = {h.term.term: h.term.severity for h in hits}
+    miss = 1.0
+    for sev in by_term.values():
+        miss *= 1.0 - SEVERITY_WEIGHT.get(sev, 0.3)
+    return Signal(
+        detector="lexicon",
+        label=label,
+        score=round(1.0 - miss, 4),
+        evidence=tuple(_evidence(h) for h in hits),
+        severity=max(by_term.values()),
+        attrs={"category": hits[0].term.category, "terms": sorted(by_term), "hits": len(hits)},
+    )
+
+
+class LexiconDetector(Detector):
+    """Curated terms per category (porn, illicit_ad, gambling, fraud, abuse), allowlist-aware."""
+
+    name = "lexicon"
+    version = "1.0"
+    config_class = LexiconConfig
+
+    def load(self) -> None:
+        from qinglang.text.terms import TermMatcher
+
+        cfg = self.config
+        terms = read_terms(Path(cfg.lexicon_path) if cfg.lexicon_path else HERE / "lexicon.tsv")
+        terms = [t for t in terms if t.severity >= cfg.min_severity and t.category in cfg.categories]
+        by_text: dict[str, list[Term]] = defaultdict(list)
+        for t in terms:
+            by_text[t.term].append(t)
+        self._texts = list(by_text)
+        self._entries = [by_text[t] for t in self._texts]
+        self._matcher = TermMatcher(self._texts)
+        allow_path = Path(cfg.allowlist_path) if cfg.allowlist_path else HERE / "allowlist.tsv"
+        self._allow = TermMatcher(read_allowlist(allow_path) if allow_path.is_file() else [])
+        self._loaded = True
+
+    def find_hits(self, field: str, text: str) -> list[Hit]:
+        """Every lexicon hit in one field, as spans of the original ``text``."""
+        from qinglang.text.terms import drop_allowed
+
+        normalised = normalize_text_cached(text)
+        found = self._matcher.find(normalised)
+        if not found:
+            return []
+        found = drop_allowed(found, self._allow.find(normalised))
+        norm: NormalizedText = normalize_cached(text)
+        hits = []
+        for h in found:
+            start, end = norm.original_span(h.start, h.end)
+            original = text[start:end]
+            for term in self._entries[h.index]:
+                transforms = _span_transforms(original, term)
+                hits.append(Hit(term, field, start, end, original, norm.text[h.start:h.end], transforms))
+        return hits
+
+    def detect(self, content: PreparedContent) -> list[Signal]:
+        self.ensure_loaded()
+        by_label: dict[str, list[Hit]] = defaultdict(list)
+        for field, text in content.fields.items():
+            for hit in self.find_hits(field, text):
+                by_label[hit.term.label].append(hit)
+        return [_signal(label, hits) for label, hits in sorted(by_label.items())]

@@ -1,0 +1,126 @@
+"""Find and decode every QR code in an image: zxing-cpp first, then (only where it finds nothing) upscaling
+for small images, tiles for long ones, and OpenCV's WeChat QR decoder (CNN detector + super-resolution)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+
+import numpy as np
+from PIL import Image
+
+from qinglang.imaging import split_tiles
+
+MODELS_DIR = Path(__file__).parent / "models"
+SMALL_SIDE = 640  # images whose long side is below this are also tried at 2x
+
+
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    payload: str
+    polygon: tuple[tuple[int, int], ...]
+    decoder: str  # "zxing" | "zxing_upscaled" | "zxing_tile" | "wechat"
+
+    @property
+    def bbox(self) -> tuple[int, int, int, int]:
+        xs = [p[0] for p in self.polygon] or [0]
+        ys = [p[1] for p in self.polygon] or [0]
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+def _gray(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("L"))
+
+
+def _zxing(gray: np.ndarray, decoder: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[QrCode]:
+    import zxingcpp
+
+    found = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain)
+    codes = []
+    for b in found:
+        if not b.valid or not b.text:
+            continue
+        pos = b.position
+        pts = (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)
+        polygon = tuple((int(p.x / scale) + dx, int(p.y / scale) + dy) for p in pts)
+        codes.append(QrCode(b.text, polygon, decoder))
+    return codes
+
+
+class WeChatDecoder:
+    """OpenCV's WeChat QR decoder with the model files shipped beside this module (Apache-2.0, WeChatCV)."""
+
+    def __init__(self, models_dir: Path = MODELS_DIR, max_side: int = 640):
+        import cv2
+
+        self.max_side = max_side  # its CNN detector works on a reduced image; bigger inputs only cost time
+
+        paths = [str(models_dir / n) for n in ("detect.prototxt", "detect.caffemodel", "sr.prototxt", "sr.caffemodel")]
+        self._impl = cv2.wechat_qrcode_WeChatQRCode(*paths)
+        self._lock = Lock()
+
+    def decode(self, img: Image.Image) -> list[QrCode]:
+        scale = 1.0
+        if max(img.size) > self.max_side:
+            scale = self.max_side / max(img.size)
+            img = img.resize(
+                (max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.BILINEAR
+            )
+        bgr = np.ascontiguousarray(np.asarray(img.convert("RGB"))[:, :, ::-1])
+        try:
+            with self._lock:
+                texts, points = self._impl.detectAndDecode(bgr)
+        except (UnicodeDecodeError, ValueError):
+            return []
+        codes = []
+        for text, pts in zip(texts, points, strict=False):
+            if text:
+                polygon = tuple((int(x / scale), int(y / scale)) for x, y in np.asarray(pts).reshape(-1, 2))
+                codes.append(QrCode(text, polygon, "wechat"))
+        return codes
+
+
+def _second_pass(img: Image.Image, wechat: WeChatDecoder | None) -> list[QrCode]:
+    w, h = img.size
+    if max(w, h) < SMALL_SIDE:
+        up = img.resize((w * 2, h * 2), Image.Resampling.BICUBIC)
+        codes = _zxing(_gray(up), "zxing_upscaled", scale=2.0)
+        if codes:
+            return codes
+    tiles = split_tiles(img)
+    if len(tiles) > 1:
+        codes = _dedupe([c for dx, dy, t in tiles for c in _zxing(_gray(t), "zxing_tile", dx=dx, dy=dy)])
+        if codes:
+            return codes
+    if wechat is None or _noise_like(img):
+        return []
+    return wechat.decode(img)
+
+
+def _noise_like(img: Image.Image, max_median_gradient: float = 16.0) -> bool:
+    """True for images that are texture or noise nearly everywhere (median neighbour difference over
+    ``max_median_gradient`` grey levels at 640 px): the WeChat detector finds hundreds of candidates there and
+    costs seconds, while photographed and screenshotted codes sit on smoother images (0-15 on the ZXing set)."""
+    small = img.convert("L")
+    small.thumbnail((640, 640))
+    gray = np.asarray(small, dtype=np.int16)
+    return gray.shape[1] > 1 and float(np.median(np.abs(np.diff(gray, axis=1)))) > max_median_gradient
+
+
+def _dedupe(codes: list[QrCode]) -> list[QrCode]:
+    seen, out = set(), []
+    for c in codes:
+        key = (c.payload, c.bbox[0] // 32, c.bbox[1] // 32)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def decode_qr(img: Image.Image, wechat: WeChatDecoder | None = None) -> list[QrCode]:
+    """Every QR code in ``img``, with its polygon in image coordinates. ``wechat=None`` skips that decoder."""
+    codes = _zxing(_gray(img), "zxing")
+    if codes:
+        return _dedupe(codes)
+    return _second_pass(img, wechat)

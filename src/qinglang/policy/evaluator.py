@@ -1,0 +1,141 @@
+"""Pure policy evaluation: detector outcomes in, a Decision out. Same inputs, same decision, no I/O.
+
+Rules are evaluated in file order. The verdict is the highest verdict of the fired rules (``verdict_at_least``
+sees the verdict reached by the rules before it). The category is the highest-scoring category among the fired
+rules' categories (ties: higher severity, then higher verdict, then taxonomy order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from qinglang.domain import Category, Decision, DetectorOutcome, LabelResult, Signal, Verdict
+from qinglang.domain.model import HARM_CATEGORIES
+from qinglang.policy.compiled import Context, compiled
+from qinglang.policy.model import Policy, Rule
+
+MAX_EVIDENCE_PER_LABEL = 20
+FAILURE_FLOOR_RULE = "detector-failed-floor"
+
+
+@dataclass(frozen=True, slots=True)
+class _Fired:
+    rule: Rule
+    matched: tuple[Signal, ...]
+
+    @property
+    def score(self) -> float:
+        return max((s.score for s in self.matched), default=0.0)
+
+    @property
+    def severity(self) -> int:
+        return max((s.severity for s in self.matched), default=0)
+
+
+def _unique(items) -> tuple:
+    """Items in order without repeats (by identity: signals and evidence hold dicts, so are not hashable)."""
+    return tuple({id(i): i for i in items}.values())
+
+
+def _fire_rules(policy: Policy, signals, outcomes) -> tuple[Verdict, list[_Fired]]:
+    ctx, fired, verdict = Context.build(signals, outcomes), [], Verdict.PASS
+    for rule in policy.rules:
+        if rule.triggers is not None and rule.triggers.isdisjoint(ctx.present):
+            continue
+        ok, matched = compiled(rule)(ctx)
+        if ok:
+            fired.append(_Fired(rule, _unique(matched)))
+            if rule.verdict.rank > ctx.rank:
+                verdict, ctx.rank = rule.verdict, rule.verdict.rank
+    return verdict, fired
+
+
+def _category(fired: Sequence[_Fired]) -> Category:
+    order = {c: i for i, c in enumerate(HARM_CATEGORIES)}
+    best: tuple | None = None
+    for f in fired:
+        cat = f.rule.category
+        if cat is None or cat == Category.NONE:
+            continue
+        key = (f.score, f.severity, f.rule.verdict.rank, -order[cat])
+        if best is None or key > best[0]:
+            best = (key, cat)
+    return best[1] if best else Category.NONE
+
+
+def _scores(fired: Sequence[_Fired], signals: Sequence[Signal]) -> dict[str, float]:
+    scores = {c.value: 0.0 for c in HARM_CATEGORIES}
+    for f in fired:
+        if f.rule.category is not None and f.rule.category != Category.NONE:
+            scores[f.rule.category.value] = max(scores[f.rule.category.value], f.score)
+    for s in signals:
+        top = s.label.split("/", 1)[0]
+        if top in scores:
+            scores[top] = max(scores[top], s.score)
+    scores = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in scores.items()}
+    scores[Category.NONE.value] = round(1.0 - max(scores.values()), 4)
+    return scores
+
+
+def _labels(fired: Sequence[_Fired]) -> tuple[LabelResult, ...]:
+    merged: dict[str, LabelResult] = {}
+    for f in fired:
+        name = f.rule.label or (f.rule.category.value if f.rule.category else None)
+        if not name:
+            continue
+        evidence = tuple(e for s in f.matched for e in s.evidence)
+        old = merged.get(name)
+        if old is None:
+            merged[name] = LabelResult(name, f.score, evidence[:MAX_EVIDENCE_PER_LABEL], (f.rule.id,))
+        else:
+            ev = _unique(old.evidence + evidence)[:MAX_EVIDENCE_PER_LABEL]
+            merged[name] = LabelResult(name, max(old.score, f.score), ev, old.rules + (f.rule.id,))
+    return tuple(sorted(merged.values(), key=lambda r: (-r.score, r.label)))
+
+
+def evaluate(policy: Policy, outcomes: Sequence[DetectorOutcome]) -> Decision:
+    """Turn detector outcomes into a Decision. Failed detectors never yield ``pass``."""
+    signals = tuple(s for o in outcomes if o.status == "ok" for s in o.signals)
+    verdict, fired = _fire_rules(policy, signals, outcomes)
+    rules = tuple(f.rule.id for f in fired)
+    if any(o.status == "failed" for o in outcomes) and verdict.rank < policy.on_detector_failure.rank:
+        verdict, rules = policy.on_detector_failure, rules + (FAILURE_FLOOR_RULE,)
+    return Decision(
+        verdict=verdict,
+        category=_category(fired),
+        labels=_labels(fired),
+        scores=_scores(fired, signals),
+        rules=rules,
+        policy_id=policy.id,
+        policy_version=policy.version,
+        decided_by="policy",
+        outcomes=tuple(outcomes),
+    )
+
+
+def apply_manual_override(
+    automatic: Decision, *, verdict: Verdict, reviewer: str, category: Category | None = None
+) -> Decision:
+    """A reviewer's decision on top of an automatic one. The result outranks any automatic decision."""
+    if not reviewer:
+        raise ValueError("a manual decision needs the reviewer's name")
+    return replace(
+        automatic,
+        verdict=verdict,
+        category=category if category is not None else automatic.category,
+        rules=automatic.rules + ("manual-override",),
+        decided_by=f"manual:{reviewer}",
+    )
+
+
+def is_manual(decision: Decision) -> bool:
+    return decision.decided_by.startswith("manual:")
+
+
+def effective_decision(decisions: Sequence[Decision]) -> Decision:
+    """The decision that counts: the latest manual one if any, else the latest automatic one."""
+    if not decisions:
+        raise ValueError("no decisions to choose from")
+    manual = [d for d in decisions if is_manual(d)]
+    return (manual or list(decisions))[-1]

@@ -1,0 +1,295 @@
+"""The blacklist/allowlist register: add, remove, list, import and export entries.
+
+Values are stored canonical (see :func:`canonical_value`) so ``Example.COM`` and ``example.com`` are one entry.
+Expired and removed entries stay in the table for the audit trail but never reach a register snapshot.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from qinglang.domain.model import ListKind
+from qinglang.errors import Conflict, InvalidInput, NotFound
+from qinglang.storage.base import utcnow
+from qinglang.storage.sql_audit import append_audit_event
+from qinglang.storage.tables.core import ListEntryRow
+
+LIST_NAMES = ("block", "allow")
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    id: int
+    list: str
+    kind: ListKind
+    value: str
+    reason: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    removed_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "list": self.list,
+            "kind": self.kind.value,
+            "value": self.value,
+            "reason": self.reason,
+            "created_by": self.created_by,
+            "created_at": self.created_at.isoformat(),
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "removed_at": self.removed_at.isoformat() if self.removed_at else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NewListEntry:
+    list: str
+    kind: str
+    value: str
+    reason: str = ""
+    expires_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ImportReport:
+    added: int = 0
+    skipped: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "skipped": self.skipped, "errors": self.errors, "dry_run": self.dry_run}
+
+
+def canonical_value(kind: ListKind, value: str) -> str:
+    """The stored form of a value: NFKC, trimmed, then the register's own canonical form for the kind."""
+    from qinglang.pipeline.register import canonical
+
+    return canonical(kind, unicodedata.normalize("NFKC", value).strip())
+
+
+def _parse_new(new: NewListEntry) -> tuple[str, ListKind, str]:
+    if new.list not in LIST_NAMES:
+        raise InvalidInput(f"unknown list {new.list!r}; use one of {', '.join(LIST_NAMES)}", code="invalid_list")
+    try:
+        kind = ListKind(new.kind)
+    except ValueError:
+        kinds = ", ".join(k.value for k in ListKind)
+        raise InvalidInput(f"unknown list kind {new.kind!r}; use one of {kinds}", code="invalid_list_kind") from None
+    value = canonical_value(kind, new.value)
+    if not value:
+        raise InvalidInput("a list entry needs a non-empty value", code="invalid_list_value")
+    if new.expires_at is not None and new.expires_at.tzinfo is None:
+        raise InvalidInput("expires_at must carry a timezone (e.g. 2030-01-01T00:00:00Z)", code="invalid_expiry")
+    return new.list, kind, value
+
+
+def _to_entry(row: ListEntryRow) -> ListEntry:
+    return ListEntry(
+        id=row.id,
+        list=row.list,
+        kind=ListKind(row.kind),
+        value=row.value,
+        reason=row.reason,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        removed_at=row.removed_at,
+    )
+
+
+def _find_active_row(session: Session, list_name: str, kind: ListKind, value: str) -> ListEntryRow | None:
+    stmt = select(ListEntryRow).where(
+        ListEntryRow.list == list_name,
+        ListEntryRow.kind == kind.value,
+        ListEntryRow.value == value,
+        ListEntryRow.removed_at.is_(None),
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def check_new_entry(session: Session, new: NewListEntry) -> tuple[str, ListKind, str]:
+    """Validate an entry to be added and return its (list, kind, canonical value); conflicts raise."""
+    list_name, kind, value = _parse_new(new)
+    if _find_active_row(session, list_name, kind, value) is not None:
+        raise Conflict(
+            f"{kind.value} {value!r} is already on the {list_name} list; remove it first to change it",
+            code="list_entry_exists",
+        )
+    return list_name, kind, value
+
+
+def add_entry(session: Session, new: NewListEntry, *, actor: str) -> ListEntry:
+    """Add one entry; an active entry with the same (list, kind, value) is a conflict."""
+    list_name, kind, value = check_new_entry(session, new)
+    row = ListEntryRow(
+        list=list_name, kind=kind.value, value=value, reason=new.reason, created_by=actor, expires_at=new.expires_at
+    )
+    session.add(row)
+    session.flush()
+    entry = _to_entry(row)
+    append_audit_event(
+        session,
+        actor=actor,
+        action="list_entry.added",
+        subject_type="list_entry",
+        subject_id=str(row.id),
+        data=entry.to_dict(),
+    )
+    return entry
+
+
+def get_entry(session: Session, entry_id: int) -> ListEntry:
+    row = session.get(ListEntryRow, entry_id)
+    if row is None:
+        raise NotFound(f"list entry {entry_id} does not exist", code="list_entry_not_found")
+    return _to_entry(row)
+
+
+def remove_entry(session: Session, entry_id: int, *, actor: str, reason: str = "") -> ListEntry:
+    """Mark an entry removed (kept for the audit trail). Removing a removed entry is a no-op."""
+    row = session.get(ListEntryRow, entry_id)
+    if row is None:
+        raise NotFound(f"list entry {entry_id} does not exist", code="list_entry_not_found")
+    if row.removed_at is None:
+        row.removed_at = utcnow()
+        session.flush()
+        append_audit_event(
+            session,
+            actor=actor,
+            action="list_entry.removed",
+            subject_type="list_entry",
+            subject_id=str(row.id),
+            data={"list": row.list, "kind": row.kind, "value": row.value, "reason": reason},
+        )
+    return _to_entry(row)
+
+
+def list_entries(
+    session: Session,
+    *,
+    list_name: str | None = None,
+    kind: str | None = None,
+    active_only: bool = True,
+    after_id: int = 0,
+    limit: int = 100,
+) -> Sequence[ListEntry]:
+    """Entries ordered by id; page with ``after_id`` = the last id of the previous page."""
+    stmt = select(ListEntryRow).where(ListEntryRow.id > after_id).order_by(ListEntryRow.id).limit(limit)
+    if list_name:
+        stmt = stmt.where(ListEntryRow.list == list_name)
+    if kind:
+        stmt = stmt.where(ListEntryRow.kind == kind)
+    if active_only:
+        now = utcnow()
+        stmt = stmt.where(
+            ListEntryRow.removed_at.is_(None),
+            or_(ListEntryRow.expires_at.is_(None), ListEntryRow.expires_at > now),
+        )
+    return [_to_entry(row) for row in session.execute(stmt).scalars()]
+
+
+def active_entries(session: Session) -> list[ListEntry]:
+    """Every entry in force now (not removed, not expired): what a register snapshot is built from."""
+    out: list[ListEntry] = []
+    after = 0
+    while page := list_entries(session, after_id=after, limit=1000):
+        out.extend(page)
+        after = page[-1].id
+    return out
+
+
+def register_fingerprint(session: Session) -> tuple[Any, ...]:
+    """Changes whenever an entry is added or removed, so caches of the register know when to rebuild."""
+    stmt = select(func.count(ListEntryRow.id), func.max(ListEntryRow.id), func.max(ListEntryRow.removed_at))
+    return tuple(session.execute(stmt).one())
+
+
+def next_expiry(session: Session) -> datetime | None:
+    """The earliest future expiry of an active entry: a snapshot built now goes stale at that moment."""
+    stmt = select(func.min(ListEntryRow.expires_at)).where(
+        ListEntryRow.removed_at.is_(None), ListEntryRow.expires_at > utcnow()
+    )
+    return session.execute(stmt).scalar()
+
+
+def parse_import(data: str, fmt: str) -> list[dict[str, Any]]:
+    """Rows of a JSONL or CSV (header: list,kind,value,reason,expires_at) export."""
+    if fmt == "jsonl":
+        rows = []
+        for number, line in enumerate(data.splitlines(), start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    error = InvalidInput(f"line {number} is not valid JSON: {exc.msg}", code="malformed_json")
+                    error.status = 400
+                    raise error from None
+        return rows
+    if fmt == "csv":
+        return [dict(row) for row in csv.DictReader(io.StringIO(data))]
+    raise InvalidInput(f"unknown import format {fmt!r}; use jsonl or csv", code="invalid_format")
+
+
+def import_entries(
+    session: Session, rows: Iterable[dict[str, Any]], *, actor: str, dry_run: bool = False
+) -> ImportReport:
+    """Add every valid row; rows already on the list are skipped, invalid rows reported with their number."""
+    report = ImportReport(dry_run=dry_run)
+    for number, raw in enumerate(rows, start=1):
+        try:
+            new = _new_from_raw(raw)
+            list_name, kind, value = _parse_new(new)
+            if _find_active_row(session, list_name, kind, value) is not None:
+                report.skipped += 1
+                continue
+            if not dry_run:
+                add_entry(session, new, actor=actor)
+            report.added += 1
+        except InvalidInput as exc:
+            report.errors.append({"row": number, "code": exc.code, "message": exc.message})
+    return report
+
+
+def _new_from_raw(raw: Any) -> NewListEntry:
+    if not isinstance(raw, dict):
+        raise InvalidInput("each row must be an object with list, kind and value", code="invalid_list_row")
+    expires = raw.get("expires_at") or None
+    try:
+        expires_at = datetime.fromisoformat(expires) if isinstance(expires, str) else None
+    except ValueError:
+        raise InvalidInput(f"expires_at {expires!r} is not an ISO 8601 date-time", code="invalid_expiry") from None
+    return NewListEntry(
+        list=str(raw.get("list") or "block"),
+        kind=str(raw.get("kind") or ""),
+        value=str(raw.get("value") or ""),
+        reason=str(raw.get("reason") or ""),
+        expires_at=expires_at,
+    )
+
+
+def export_entries(entries: Iterable[ListEntry], fmt: str = "jsonl") -> str:
+    """Entries as JSONL or CSV text that :func:`import_entries` reads back."""
+    fields = ("list", "kind", "value", "reason", "expires_at")
+    dicts = [{k: e.to_dict()[k] for k in fields} for e in entries]
+    if fmt == "jsonl":
+        return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in dicts)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: (v or "") for k, v in d.items()} for d in dicts)
+        return buffer.getvalue()
+    raise InvalidInput(f"unknown export format {fmt!r}; use jsonl or csv", code="invalid_format")

@@ -1,0 +1,32 @@
+"""From the shared data folder to a saved model folder: the one function ``qinglang model train`` calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qinglang.detectors.classifier.model import LinearModel
+from qinglang.evaluation.metrics import Report
+from qinglang.training.data import build_corpus
+from qinglang.training.train import TrainParams, train
+
+
+def train_from_data_dir(
+    data_dir: str | Path,
+    out: str | Path,
+    *,
+    synthetic_dir: str | Path | None = None,
+    params: TrainParams | None = None,
+    evaluate_dev: bool = True,
+) -> tuple[LinearModel, Report | None]:
+    """Train on the TRAIN split of every source, save to ``out``, and score the DEV split (never trained on)."""
+    from qinglang.evaluation.classifier import evaluate_model
+
+    params = params or TrainParams()
+    corpus = build_corpus(data_dir, dev=False, synthetic_dir=synthetic_dir)
+    sources = {name: len(rows) for name, rows in corpus.sources.items()}
+    model = train(corpus.examples(), params, meta={"train_sources": sources, "split": "sha256(text) % 5 != 0"})
+    model.save(out)
+    if not evaluate_dev:
+        return model, None
+    dev = build_corpus(data_dir, dev=True, synthetic_dir=synthetic_dir)
+    return model, evaluate_model(model, dev.examples())

@@ -1,0 +1,93 @@
+"""Fit the hashed-n-gram linear model, calibrate its temperature on a TRAIN slice, export numpy arrays.
+
+Deterministic: the same data gives the same model (lbfgs is deterministic; no random sampling is used).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qinglang.detectors.classifier.features import NORMALISER_NAME, FeatureSpec, prepare, sparse_counts
+from qinglang.detectors.classifier.model import LinearModel, softmax
+from qinglang.evaluation.datasets import CATEGORIES, Example
+from qinglang.training.data import is_calibration
+
+
+@dataclass(frozen=True, slots=True)
+class TrainParams:
+    bits: int = 18
+    max_order: int = 3
+    c: float = 20.0  # inverse L2 strength of the logistic regression
+    balance_power: float = 0.5  # class weight = (largest class / class size) ** power
+    max_iter: int = 300
+
+
+def design_matrix(texts: Sequence[str], spec: FeatureSpec):
+    """scipy CSR matrix of the exact features the shipped model computes."""
+    from scipy.sparse import csr_matrix
+
+    rows, cols, values = sparse_counts([prepare(t) for t in texts], spec)
+    return csr_matrix((values, (rows, cols)), shape=(len(texts), spec.dim), dtype=np.float64)
+
+
+def class_weights(labels: Sequence[str], power: float) -> dict[str, float]:
+    counts = Counter(labels)
+    largest = max(counts.values())
+    return {c: (largest / n) ** power for c, n in counts.items()}
+
+
+def fit_linear(texts: Sequence[str], labels: Sequence[str], params: TrainParams) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    spec = FeatureSpec(bits=params.bits, max_order=params.max_order)
+    weights = class_weights(labels, params.balance_power)
+    clf = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=1e-5)
+    clf.fit(design_matrix(texts, spec), list(labels), sample_weight=[weights[y] for y in labels])
+    return LinearModel(CATEGORIES, spec, *_export_arrays(clf, spec))
+
+
+def _export_arrays(clf, spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Weights in CATEGORIES order, rounded to float16 exactly as stored; absent classes get a -30 bias."""
+    weights = np.zeros((spec.dim, len(CATEGORIES)), dtype=np.float32)
+    bias = np.full(len(CATEGORIES), -30.0, dtype=np.float32)
+    known = list(clf.classes_)
+    for j, c in enumerate(CATEGORIES):
+        if c in known:
+            weights[:, j] = clf.coef_[known.index(c)].astype(np.float16)
+            bias[j] = clf.intercept_[known.index(c)]
+    return weights, bias
+
+
+def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    """Temperature minimising negative log-likelihood on held-out logits (grid then refine)."""
+
+    def nll(t: float) -> float:
+        p = softmax(logits / t)
+        return float(-np.log(p[np.arange(len(gold)), gold] + 1e-12).mean())
+
+    grid = np.exp(np.linspace(np.log(0.2), np.log(5.0), 61))
+    best = min(grid, key=nll)
+    fine = np.linspace(best * 0.93, best * 1.07, 29)
+    return float(min(fine, key=nll))
+
+
+def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None = None) -> LinearModel:
+    """Fit on TRAIN minus the calibration slice, then set the temperature on that slice."""
+    fit = [(t, y) for t, y in examples if not is_calibration(t)]
+    cal = [(t, y) for t, y in examples if is_calibration(t)]
+    model = fit_linear([t for t, _ in fit], [y for _, y in fit], params)
+    logits = model.logits_prepared([prepare(t) for t, _ in cal])
+    gold = np.array([CATEGORIES.index(y) for _, y in cal])
+    temperature = fit_temperature(logits, gold)
+    info = dict(meta or {})
+    info.update(
+        normaliser=NORMALISER_NAME,
+        params={"c": params.c, "balance_power": params.balance_power, "max_iter": params.max_iter},
+        fit_counts=dict(sorted(Counter(y for _, y in fit).items())),
+        calibration_counts=dict(sorted(Counter(y for _, y in cal).items())),
+    )
+    return LinearModel(model.classes, model.spec, model.weights, model.bias, temperature, info)

@@ -1,0 +1,1 @@
+"""Background workers: outbox delivery, action expiry, lease reaping. Never run inside API request handlers."""

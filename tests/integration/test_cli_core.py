@@ -1,0 +1,85 @@
+"""The operational CLI: db, apikeys, lists, config and demo, against a real database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from qinglang.cli.main import cli
+
+
+@pytest.fixture
+def run(database_url):
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        env = {"QINGLANG_DATABASE__URL": database_url, "QINGLANG_SECURITY__SECRET_KEY": "s3cret-value"}
+        return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_db_upgrade_is_repeatable_and_current_reports_the_head(run):
+    assert run("db", "upgrade").exit_code == 0
+    result = run("db", "current")
+    assert result.exit_code == 0
+    assert result.output.strip() and "none" not in result.output
+
+
+def test_apikeys_create_list_revoke(run):
+    created = json.loads(run("apikeys", "create", "--name", "ci", "--scope", "screen", "--json").output)
+    assert created["secret"].startswith("qlk_")
+    listed = json.loads(run("apikeys", "list", "--json").output)
+    assert [k["id"] for k in listed] == [created["id"]]
+    assert "secret" not in listed[0]
+    assert run("apikeys", "revoke", created["id"]).exit_code == 0
+    assert json.loads(run("apikeys", "list", "--json").output)[0]["revoked_at"]
+
+
+def test_unknown_scope_is_an_error_with_its_code(run):
+    result = run("apikeys", "create", "--name", "ci", "--scope", "everything")
+    assert result.exit_code == 1
+    assert "invalid_scope" in result.output
+
+
+def test_lists_add_show_remove_and_dry_run(run):
+    dry = run("lists", "add", "domain", "WWW.Bad.example", "--dry-run")
+    assert json.loads(dry.output)["would_add"]["kind"] == "domain"
+    assert json.loads(run("lists", "show", "--json").output) == []
+    added = json.loads(run("lists", "add", "domain", "bad.example", "--reason", "引流", "--json").output)[0]
+    again = run("lists", "add", "domain", "bad.example")
+    assert again.exit_code == 1 and "list_entry_exists" in again.output
+    shown = json.loads(run("lists", "show", "--json").output)
+    assert [e["value"] for e in shown] == ["bad.example"]
+    assert run("lists", "remove", str(added["id"])).exit_code == 0
+    assert json.loads(run("lists", "show", "--json").output) == []
+
+
+def test_lists_export_then_import_round_trips(run, tmp_path):
+    run("lists", "add", "contact", "vx123")
+    run("lists", "add", "domain", "a.example", "--list", "allow")
+    exported = run("lists", "export", "--format", "csv").output
+    path = tmp_path / "entries.csv"
+    path.write_text(exported, encoding="utf-8")
+    report = json.loads(run("lists", "import", str(path)).output)
+    assert (report["added"], report["skipped"]) == (0, 2)
+
+
+def test_config_show_masks_secrets(run):
+    output = run("config", "show", "--json").output
+    assert "s3cret-value" not in output
+    assert json.loads(output)["security"]["secret_key"] == "********"
+
+
+def test_demo_loads_idempotently_and_prints_a_key(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["demo", "--no-serve"], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    assert "demo API key (all scopes): qlk_" in first.output
+    assert "2 operators, 4 accounts, 3 list entries added" in first.output
+    second = runner.invoke(cli, ["demo", "--no-serve"], catch_exceptions=False)
+    assert "0 operators, 0 accounts, 0 list entries added" in second.output
+    assert (tmp_path / "qinglang.db").exists()

@@ -1,0 +1,33 @@
+"""``qinglang users``, ``qinglang worker run --once`` and ``qinglang audit verify|export`` on a real database."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from qinglang.cli.main import cli
+
+
+def _run(url: str, *args: str):
+    return CliRunner().invoke(cli, list(args), env={"QINGLANG_DATABASE__URL": url}, catch_exceptions=False)
+
+
+def test_users_are_created_listed_and_audited(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert _run(url, "db", "upgrade").exit_code == 0
+    created = _run(url, "users", "create", "lin", "--role", "senior", "--password", "long-enough-pw")
+    assert created.exit_code == 0 and "lin (senior)" in created.output
+    assert json.loads(_run(url, "users", "list", "--json").output.splitlines()[0])["role"] == "senior"
+    short = _run(url, "users", "create", "wu", "--role", "reviewer", "--password", "short")
+    assert short.exit_code != 0 and "password_too_short" in short.output
+    assert json.loads(_run(url, "audit", "verify", "--json").output) == {
+        "ok": True, "checked": 1, "broken_at": None, "problem": ""}
+    exported = [json.loads(line) for line in _run(url, "audit", "export").output.splitlines()]
+    assert [e["action"] for e in exported] == ["user.created"]
+
+
+def test_worker_once_reports_what_it_did(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    _run(url, "db", "upgrade")
+    assert json.loads(_run(url, "worker", "run", "--once").output) == {"delivered": 0, "expired": 0, "reaped": 0}

@@ -1,0 +1,62 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qinglang.detectors.classifier.features import FeatureSpec, hashed_ngrams, prepare, sparse_counts
+from qinglang.detectors.classifier.windows import windows
+
+SPEC = FeatureSpec(bits=12, max_order=3)
+texts = st.text(alphabet=st.sampled_from("色情加微信abc０１２ ，。！\n😀"), max_size=40)
+
+
+def _bag(text):
+    _, buckets = hashed_ngrams([text], SPEC)
+    return sorted(buckets.tolist())
+
+
+@settings(max_examples=60)
+@given(st.lists(texts, min_size=1, max_size=6))
+def test_batched_hashing_equals_one_text_at_a_time(batch):
+    doc, buckets = hashed_ngrams(batch, SPEC)
+    for i, text in enumerate(batch):
+        assert sorted(buckets[doc == i].tolist()) == _bag(text)
+
+
+def test_ngram_count_is_orders_one_to_three_with_boundaries():
+    # "ab" framed as ^ab$: unigrams a b; bigrams ^a ab b$; trigrams ^ab ab$
+    assert len(_bag("ab")) == 7
+
+
+def test_hashing_is_stable_across_runs():
+    assert _bag("加我微信") == _bag("加我微信")
+    assert _bag("加我微信") != _bag("加我薇信")
+
+
+@given(st.lists(texts, min_size=1, max_size=5))
+def test_feature_rows_have_unit_norm(batch):
+    rows, _, values = sparse_counts(batch, SPEC)
+    norms = np.bincount(rows, weights=values * values, minlength=len(batch))
+    assert np.allclose(norms, 1.0)
+
+
+def test_prepare_folds_digits_and_width():
+    assert prepare("ＱＱ１２３４５") == "qq00000"
+
+
+@given(st.text(max_size=1500))
+def test_windows_cover_the_text_within_bounds(text):
+    spans = windows(text, size=200, max_size=300)
+    assert spans[0][0] == 0 or not text[: spans[0][0]].strip()
+    assert all(0 <= s < e <= len(text) or s == e == len(text) == 0 for s, e in spans)
+    assert all(e - s <= 300 for s, e in spans)
+    covered = set()
+    for s, e in spans:
+        covered.update(range(s, e))
+    assert all(i in covered for i, ch in enumerate(text) if ch.strip())
+
+
+def test_long_text_windows_overlap_by_a_sentence():
+    text = "".join(f"这是第{i}句话，内容平平无奇。" for i in range(60))
+    spans = windows(text)
+    assert len(spans) > 3
+    assert all(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False))

@@ -1,0 +1,75 @@
+import numpy as np
+import pytest
+
+from qinglang.detectors.classifier.features import FeatureSpec, prepare
+from qinglang.detectors.classifier.model import LinearModel, load_model
+from qinglang.errors import ConfigError
+from qinglang.evaluation.datasets import CATEGORIES
+from qinglang.training.train import TrainParams, design_matrix, fit_temperature, train
+
+EXAMPLES = [
+    *[(f"加我微信{i}号看福利视频", "illicit_ad") for i in range(12)],
+    *[(f"百家乐{i}充值送彩金", "gambling") for i in range(12)],
+    *[(f"刷单返利{i}先垫付后返还", "fraud") for i in range(12)],
+    *[(f"你这个废物{i}去死吧", "abuse") for i in range(12)],
+    *[(f"约炮{i}小姐姐上门服务", "porn") for i in range(12)],
+    *[(f"今天天气不错{i}去公园散步", "none") for i in range(12)],
+]
+PARAMS = TrainParams(bits=14, max_order=3, c=5.0, max_iter=200)
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    return train(EXAMPLES, PARAMS)
+
+
+def test_numpy_scoring_matches_the_training_design_matrix(tiny_model):
+    texts = ["加我微信看视频", "今天去公园", "百家乐充值", ""]
+    expected = design_matrix(texts, tiny_model.spec) @ tiny_model.weights.astype(np.float64) + tiny_model.bias
+    got = tiny_model.logits_prepared([prepare(t) for t in texts])
+    assert np.allclose(got, expected, rtol=0, atol=1e-9)
+
+
+def test_training_is_deterministic():
+    a, b = train(EXAMPLES, PARAMS), train(EXAMPLES, PARAMS)
+    assert np.array_equal(a.weights, b.weights) and a.temperature == b.temperature
+
+
+def test_tiny_model_separates_its_training_classes(tiny_model):
+    probs = tiny_model.predict_proba(["加我微信看福利", "百家乐充值送彩金", "今天天气不错"])
+    assert [tiny_model.classes[i] for i in probs.argmax(axis=1)] == ["illicit_ad", "gambling", "none"]
+    assert np.allclose(probs.sum(axis=1), 1.0)
+
+
+def test_save_and_load_round_trip_without_pickle(tiny_model, tmp_path):
+    tiny_model.save(tmp_path)
+    loaded = load_model(tmp_path)
+    with np.load(tmp_path / "weights.npz", allow_pickle=False) as arrays:
+        assert arrays["weights"].dtype == np.float16
+    texts = ["刷单返利先垫付", "约小姐姐"]
+    assert np.allclose(loaded.predict_proba(texts), tiny_model.predict_proba(texts), atol=1e-6)
+    assert loaded.classes == CATEGORIES
+
+
+def test_missing_model_folder_is_an_actionable_error(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_model(tmp_path)
+    assert info.value.code == "model_not_found"
+    assert "qinglang model train" in info.value.message
+
+
+def test_temperature_softens_overconfident_logits():
+    rng = np.random.default_rng(0)
+    gold = rng.integers(0, 3, 400)
+    logits = rng.normal(size=(400, 3))
+    logits[np.arange(400), gold] += 1.0
+    assert fit_temperature(logits * 8, gold) > 3.0
+
+
+def test_weights_shape_mismatch_is_rejected(tmp_path):
+    model = LinearModel(CATEGORIES, FeatureSpec(bits=4), np.zeros((16, 6), np.float32), np.zeros(6, np.float32))
+    model.save(tmp_path)
+    meta = (tmp_path / "meta.json").read_text().replace('"bits": 4', '"bits": 5')
+    (tmp_path / "meta.json").write_text(meta)
+    with pytest.raises(ConfigError, match="does not match"):
+        load_model(tmp_path)

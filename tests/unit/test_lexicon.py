@@ -1,0 +1,132 @@
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qinglang.detectors.base import PreparedContent
+from qinglang.detectors.lexicon.detector import LexiconDetector, read_terms
+from qinglang.domain import ContentItem
+from qinglang.errors import ConfigError
+from qinglang.testing.detector_contract import DetectorContract
+
+LEXICON = Path(__file__).resolve().parents[2] / "src/qinglang/detectors/lexicon/lexicon.tsv"
+
+
+@pytest.fixture(scope="module")
+def detector():
+    d = LexiconDetector()
+    d.load()
+    return d
+
+
+def _detect(detector, text, field="text"):
+    return detector.detect(PreparedContent(ContentItem(id="x", text=text), {field: text}))
+
+
+def _labels(signals):
+    return {s.label for s in signals}
+
+
+def test_disguised_gambling_term_is_found_with_its_original_span(detector):
+    text = "来玩百.家.乐，稳赢"
+    [signal] = [s for s in _detect(detector, text) if s.label == "gambling"]
+    ev = signal.evidence[0]
+    assert text[ev.start:ev.end] == ev.text == "百.家.乐"
+    assert ev.detail["term"] == "百家乐"
+    assert "strip_noise" in ev.detail["transforms"]
+    assert ev.detail["source"]
+
+
+def test_traditional_and_spaced_porn_term_maps_back(detector):
+    text = "今晚視頻裸 聊嗎"
+    signals = _detect(detector, text)
+    hits = [e for s in signals if s.label.startswith("porn") for e in s.evidence]
+    assert any(e.text == "裸 聊" for e in hits)
+
+
+def test_pinyin_spelling_of_a_term_is_found_as_a_whole_word(detector):
+    assert "porn/sex_service" in _labels(_detect(detector, "晚上 yuepao 吗"))
+    assert _detect(detector, "xyuepaox") == []
+
+
+def test_allowlisted_medical_and_news_phrases_do_not_fire(detector):
+    for text in ("乳腺癌筛查指南", "警方破获一起强奸案，嫌疑人已被刑拘", "学校开展性教育课程"):
+        assert _detect(detector, text) == [], text
+
+
+def test_clean_encyclopedic_paragraph_has_no_signal(detector):
+    text = ("北京大学创建于1898年，初名京师大学堂，是中国近代第一所国立综合性大学。学校现有哲学、文学、历史学、"
+            "法学等学科门类，图书馆藏书量居亚洲高校前列。")
+    assert _detect(detector, text) == []
+
+
+def test_one_signal_per_label_with_every_hit_as_evidence(detector):
+    signals = _detect(detector, "百家乐 炸金花 百家乐")
+    [gambling] = [s for s in signals if s.label == "gambling"]
+    assert len(gambling.evidence) == 3
+    assert set(gambling.attrs["terms"]) == {"百家乐", "炸金花"}
+
+
+def test_score_grows_with_more_distinct_terms(detector):
+    one = _detect(detector, "百家乐")[0].score
+    two = [s for s in _detect(detector, "百家乐 炸金花") if s.label == "gambling"][0].score
+    assert 0 < one < two <= 1
+
+
+def test_evidence_names_the_field_it_came_from(detector):
+    signals = detector.detect(PreparedContent(ContentItem(id="x", title="百家乐"), {"title": "百家乐", "text": "你好"}))
+    assert signals[0].evidence[0].field == "title"
+
+
+def test_shipped_lexicon_has_provenance_for_every_term():
+    with LEXICON.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows
+    assert all(r["source"] and r["licence"] and r["category"] for r in rows)
+    assert all(len(r["term"]) >= 2 for r in rows)
+    assert {r["category"] for r in rows} == {"porn", "illicit_ad", "gambling", "fraud", "abuse"}
+
+
+def test_missing_lexicon_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        read_terms(tmp_path / "nope.tsv")
+    assert err.value.code == "lexicon_missing"
+
+
+def test_custom_lexicon_file_is_used(tmp_path):
+    path = tmp_path / "terms.tsv"
+    path.write_text("term\tcategory\tsublabel\tseverity\tsource\n测试词\tfraud\t\t3\ttest\n", encoding="utf-8")
+    d = LexiconDetector({"lexicon_path": str(path), "allowlist_path": str(tmp_path / "none.tsv")})
+    [signal] = _detect(d, "这是测 试 词")
+    assert (signal.label, signal.severity, signal.evidence[0].text) == ("fraud", 3, "测 试 词")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.text(st.sampled_from(list("百家乐炸金花裸聊約炮傻叉 *.·😀❤yuepao")), max_size=40)))
+def test_every_evidence_span_is_the_original_substring(text):
+    d = _shared()
+    for signal in _detect(d, text):
+        for ev in signal.evidence:
+            assert 0 <= ev.start <= ev.end <= len(text)
+            assert text[ev.start:ev.end] == ev.text
+
+
+_CACHE = {}
+
+
+def _shared():
+    if "d" not in _CACHE:
+        _CACHE["d"] = LexiconDetector()
+        _CACHE["d"].load()
+    return _CACHE["d"]
+
+
+class TestLexiconDetectorContract(DetectorContract):
+    detector_class = LexiconDetector
+
+
+def test_evidence_explains_the_disguise_for_the_reviewer(detector):
+    [signal] = [s for s in _detect(detector, "玩百.家.乐") if s.label == "gambling"]
+    assert "separators" in signal.evidence[0].detail["explanation"]
