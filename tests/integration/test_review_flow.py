@@ -234,3 +234,26 @@ def test_calibration_answers_are_scored_against_the_known_answer(db):
     assert outcome.status == "closed" and not actions  # calibration never enforces
     assert stats == [{"reviewer": "alice", "known": 1, "known_agreed": 0, "second": 0, "second_agreed": 0,
                       "rate": 0.0}]
+
+
+def test_a_burst_of_reports_on_one_target_stops_raising_priority(db):
+    for n in range(reports.FLOOD_REPORTS_PER_10_MIN):
+        last = file(db, ip=f"11.0.0.{n}")
+    with transaction(db) as s:
+        before = cases.get_case(s, last.case_id).reporter_weight
+    file(db, ip="11.0.1.1")
+    with transaction(db) as s:
+        case = cases.get_case(s, last.case_id)
+    assert case.report_count == reports.FLOOD_REPORTS_PER_10_MIN + 1 and case.reporter_weight == before
+
+
+def test_case_view_shows_the_accounts_other_content_and_strikes(db):
+    seed_content(db, content_id="art-2")
+    report = file(db)
+    with transaction(db) as s:
+        enforcement.apply_action(s, kind="take_down", target_kind="content", target_id="art-2", actor="t",
+                                 reason="r", account_id="acc-1", review=REVIEW)
+    with transaction(db) as s:
+        view = cases.case_view(s, report.case_id)
+    assert view.other_content == ["art-2"] and view.strikes == 1 and view.past_actions[0].target_id == "art-2"
+    assert view.text == "加我薇信 abc123 看全集"

@@ -9,6 +9,8 @@ import tracemalloc
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from qinglang.imaging import ImageError, ImageLimits, decode_bytes, load_image, split_tiles
@@ -156,3 +158,14 @@ def test_local_path_is_decoded(tmp_path):
     path = tmp_path / "a.webp"
     path.write_bytes(_encoded(Image.new("RGB", (30, 20), "blue"), "WEBP"))
     assert load_image(str(path)).format == "WEBP"
+
+
+@given(st.integers(1, 400), st.integers(1, 4000))
+def test_tiles_are_squares_of_the_short_side_covering_the_long_side(short, long):
+    from qinglang.imaging.tiles import split_tiles as tiles_of
+
+    for img in (Image.new("L", (short, long)), Image.new("L", (long, short))):
+        tiles = tiles_of(img)
+        covered = sorted((max(dx, dy), max(dx, dy) + max(t.size)) for dx, dy, t in tiles)
+        assert covered[0][0] == 0 and covered[-1][1] == max(img.size)
+        assert all(a[1] >= b[0] for a, b in zip(covered, covered[1:], strict=False))

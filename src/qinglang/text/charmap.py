@@ -112,14 +112,63 @@ def _astral_table() -> dict[int, str]:
 
 
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_VECTOR_MIN_LEN = 64  # below this, str.translate is quicker than the vectorised lookup
 
 
 def fold(text: str) -> str:
-    """Apply the fold table to ``text`` (same result as ``text.translate(fold_table())``, faster)."""
+    """Apply the fold table to ``text`` (same result as ``text.translate(fold_table())``, faster).
+
+    ASCII text only needs lower-casing. Longer texts go through a vectorised lookup (see :func:`_unit_table`);
+    short texts, and the rare text holding lone surrogates, through ``str.translate``.
+    """
+    if text.isascii():
+        return text.lower()
+    if len(text) < _VECTOR_MIN_LEN or _SURROGATE_RE.search(text):
+        return _fold_by_translate(text)
+    out = _unit_table().take(_code_units(text)).tobytes().decode("utf-16-le")
+    special = _special_re()
+    return special.sub(_fold_match, out) if special.search(out) else out
+
+
+def _fold_by_translate(text: str) -> str:
     out = text.translate(_bmp_table())
     if _ASTRAL_RE.search(text):
         out = out.translate(_astral_table())
     return out
+
+
+def _code_units(text: str):
+    """The UTF-16 code units of ``text`` as a numpy array (astral characters become surrogate pairs)."""
+    return _unit_table.numpy.frombuffer(text.encode("utf-16-le"), dtype=_unit_table.numpy.uint16)
+
+
+@lru_cache(maxsize=1)
+def _unit_table():
+    """The one-to-one BMP part of :func:`fold_table` as a numpy array indexed by UTF-16 code unit.
+
+    Folding a text is then one array lookup. Surrogates map to themselves, so astral characters come back
+    unchanged; they and the characters that fold to zero or several characters are left to :func:`_special_re`.
+    """
+    import numpy
+
+    _unit_table.numpy = numpy
+    table = numpy.arange(0x10000, dtype=numpy.uint16)
+    for cp, folded in fold_table().items():
+        if cp < 0x10000 and len(folded) == 1:
+            table[cp] = ord(folded)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _special_re() -> re.Pattern[str]:
+    """Characters :func:`_unit_table` does not fold: those that fold to zero or several characters, and astral
+    characters with an entry in the table. Folded characters are never among them (the table is a fixed point)."""
+    return re.compile(_char_class([cp for cp, s in fold_table().items() if len(s) != 1 or cp >= 0x10000]))
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return fold_table()[ord(match.group())]
 
 
 def _char_class(cps: list[int]) -> str:

@@ -20,7 +20,6 @@ from qinglang.errors import ConfigError
 from qinglang.imaging import DecodedImage
 from qinglang.imaging.support import ImageDetectorConfig, error_signal, iter_images
 
-
 # OCR reads the o of .com as a zero; same-length fixes keep evidence offsets valid
 _CONFUSIONS = re.compile(r"(?<=\.)(c0m|0rg|c[o0]m)(?![A-Za-z0-9])", re.IGNORECASE)
 
@@ -84,8 +83,13 @@ class ImageTextDetector(Detector):
         for box, text, score in result or []:
             if float(score) >= self.config.min_text_score and text.strip():
                 xs, ys = [p[0] / scale for p in box], [p[1] / scale for p in box]
-                lines.append({"text": text, "score": round(float(score), 4),
-                              "bbox": [int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys))]})
+                lines.append(
+                    {
+                        "text": text,
+                        "score": round(float(score), 4),
+                        "bbox": [int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys))],
+                    }
+                )
         return lines
 
     def _image_signals(self, item_id: str, name: str, decoded: DecodedImage) -> list[Signal]:

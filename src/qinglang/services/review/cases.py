@@ -118,6 +118,7 @@ class CaseView:
     past_actions: list[Action] = field(default_factory=list)
     strikes: int = 0
     other_cases: list[Case] = field(default_factory=list)
+    other_content: list[str] = field(default_factory=list)
 
 
 def case_view(session: Session, case_id: int) -> CaseView:
@@ -145,13 +146,11 @@ def _load_content(session: Session, content_id: str, view: CaseView) -> None:
 
 def _load_history(session: Session, case: Case, view: CaseView) -> None:
     acc = case.account_id
+    targets = _account_targets(session, acc)
+    view.other_content = [t for t in targets[1:] if t != case.target_id][:20]
     view.past_actions = list(
-        session.execute(
-            select(Action)
-            .where(Action.target_id.in_(_account_targets(session, acc)))
-            .order_by(Action.id.desc())
-            .limit(20)
-        ).scalars()
+        session.execute(select(Action).where(Action.target_id.in_(targets)).order_by(Action.id.desc()).limit(20))
+        .scalars()
     )
     view.strikes = session.execute(
         select(func.count()).select_from(Strike).where(Strike.account_id == acc, Strike.active.is_(True))

@@ -22,6 +22,13 @@ from qinglang.storage.base import utcnow
 from qinglang.storage.tables.review import Media, Report
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+FLOOD_REPORTS_PER_10_MIN = 10
+
+
+def _recent_on_case(session: Session, case_id: int) -> int:
+    since = utcnow() - timedelta(minutes=10)
+    stmt = select(func.count()).select_from(Report).where(Report.case_id == case_id, Report.created_at >= since)
+    return int(session.execute(stmt).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +156,9 @@ def file_report(session: Session, new: NewReport, *, review, secret: str) -> Rep
         actor="reporter",
     )
     weight = scoring.reporter_weight(*track_record(session, contact_hash or ip_hash))
+    if _recent_on_case(session, case.id) >= FLOOD_REPORTS_PER_10_MIN:
+        weight = 0.0  # a burst on one target counts as one signal, not as many independent readers
+        record(session, "system", "case.flood_suspected", "case", case.id)
     case.report_count += 1
     case.reporter_weight += weight
     case.images = [*(case.images or []), *({"media_id": m} for m in media)]
