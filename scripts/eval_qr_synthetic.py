@@ -5,7 +5,7 @@ QQ, live code), renders a poster or a phone screenshot, applies one degradation,
 reports exactly that payload with the right kind. Negatives: the same backgrounds without a code.
 These are synthetic images, not real drainage screenshots: a floor, not a substitute for a held-out set.
 
-Usage: python scripts/eval_qr_synthetic.py [N_PER_CASE]
+Usage: python scripts/eval_qr_synthetic.py [N_PER_CASE] [SEED]
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def _with_logo(img: Image.Image, rng: random.Random) -> Image.Image:
     img = img.copy()
     side = img.width // 5
     x = (img.width - side) // 2
-    ImageDraw.Draw(img).rounded_rectangle((x, x, x + side, x + side), 8, fill=tuple(rng.randrange(256) for _ in range(3)))
+    ImageDraw.Draw(img).rounded_rectangle(
+        (x, x, x + side, x + side), 8, fill=tuple(rng.randrange(256) for _ in range(3))
+    )
     return img
 
 
@@ -81,7 +83,7 @@ CASES = ("screenshot_logo", "poster", "poster_rotated", "poster_small", "poster_
 
 def main(argv: list[str]) -> None:
     n = int(argv[1]) if len(argv) > 1 else 10
-    rng = random.Random(20260101)
+    rng = random.Random(int(argv[2]) if len(argv) > 2 else 20260101)
     detector = QrDetector()
     results: dict[str, Counter] = {}
     for case in CASES:
@@ -102,12 +104,17 @@ def main(argv: list[str]) -> None:
         item = ContentItem(id=f"neg-{i}", images=(ImageRef("n.png", to_bytes(poster(None, seed=5000 + i))),))
         negatives += len(detector.detect(PreparedContent(item, {})))
     total = sum((c for c in results.values()), Counter())
-    print(json.dumps({
-        "cases": {k: dict(v) for k, v in results.items()},
-        "total": dict(total),
-        "decoded_and_kind_rate": round(total["decoded_and_kind"] / total["images"], 4),
-        "negatives": {"images": n * 2, "false_codes": negatives},
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "cases": {k: dict(v) for k, v in results.items()},
+                "total": dict(total),
+                "decoded_and_kind_rate": round(total["decoded_and_kind"] / total["images"], 4),
+                "negatives": {"images": n * 2, "false_codes": negatives},
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

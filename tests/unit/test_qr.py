@@ -18,6 +18,7 @@ pytest.importorskip("segno")
 from qinglang.detectors.qr.samples import poster, qr_image, to_bytes  # noqa: E402
 
 GROUP = "https://weixin.qq.com/g/AQYAAHk3Zx8fVb2Qm"
+QQ_LONG = "https://qm.qq.com/cgi-bin/qm/qr?k=abcdefghijklmnopqrstuvwxyz012345&jump_from=webapi"
 BLACKBOX = Path("/work/shared/data/zxing_blackbox_qr")
 
 
@@ -68,6 +69,19 @@ def test_several_codes_in_one_image_are_all_found():
 def test_small_code_at_the_bottom_of_a_long_screenshot_is_found():
     img = poster(GROUP, size=(720, 4800), qr_px=90, position=(600, 4650))
     assert [c.payload for c in decode_qr(img)] == [GROUP]
+
+
+@pytest.mark.parametrize(("payload", "px"), [("https://wxaurl.cn/bq5KaTzZp0s", 48), (QQ_LONG, 52)])
+def test_tiny_code_with_an_avatar_is_recovered_by_upscaling_where_a_symbol_was_located(payload, px):
+    from PIL import ImageDraw
+
+    code = qr_image(payload, module_px=8)
+    side = code.width // 5
+    x = (code.width - side) // 2
+    ImageDraw.Draw(code).rounded_rectangle((x, x, x + side, x + side), 8, fill=(200, 60, 60))
+    img = poster(None, seed=3)
+    img.paste(code.resize((px, px), Image.Resampling.LANCZOS), (300, 700))
+    assert [(c.payload, c.decoder) for c in decode_qr(img)] == [(payload, "zxing_upscaled")]
 
 
 def test_images_without_codes_give_nothing():

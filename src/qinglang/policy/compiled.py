@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qinglang.domain import DetectorOutcome, Evidence, Signal
 from qinglang.policy.model import (
@@ -45,8 +46,53 @@ class Context:
         by_detector = {k: tuple(v) for k, v in index.items()}
         if signals:
             by_detector[ANY] = tuple(signals)
-        present = frozenset(ref for s in signals for ref in signal_refs(s.detector, s.label))
+        present = frozenset(ref for s in signals for ref in _refs(s.detector, s.label))
         return cls(by_detector, outcomes, present)
+
+
+@lru_cache(maxsize=4096)
+def _refs(detector: str, label: str) -> tuple[tuple[str, str], ...]:
+    return tuple(signal_refs(detector, label))
+
+
+@dataclass(frozen=True, slots=True)
+class RuleIndex:
+    """Which rules can fire, given the signal refs present: each rule under the refs that trigger it, plus the
+    rules that need no signal at all. Evaluating then visits only those rules, still in file order."""
+
+    always: tuple[int, ...]
+    by_ref: dict[tuple[str, str], tuple[int, ...]]
+
+    @classmethod
+    def build(cls, rules: Sequence[Rule]) -> RuleIndex:
+        by_ref: dict[tuple[str, str], list[int]] = {}
+        for i, rule in enumerate(rules):
+            for ref in rule.triggers or ():
+                by_ref.setdefault(ref, []).append(i)
+        always = tuple(i for i, rule in enumerate(rules) if rule.triggers is None)
+        return cls(always, {ref: tuple(ids) for ref, ids in by_ref.items()})
+
+    def candidates(self, present: frozenset[tuple[str, str]]) -> Sequence[int]:
+        """Positions of the rules worth checking, ascending."""
+        found = set(self.always)
+        for ref in present:
+            found.update(self.by_ref.get(ref, ()))
+        return sorted(found)
+
+
+_INDEXES: dict[int, tuple[Sequence[Rule], RuleIndex]] = {}
+
+
+def rule_index(rules: Sequence[Rule]) -> RuleIndex:
+    """The index of a policy's rules, built on first use. Kept by the identity of the (immutable) rules tuple,
+    which the cache holds on to, so an id is never mistaken for another policy's."""
+    entry = _INDEXES.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        entry = (rules, RuleIndex.build(rules))
+        _INDEXES[id(rules)] = entry
+    return entry[1]
 
 
 def failure_signals(outcomes: Sequence[DetectorOutcome], detector: str) -> tuple[Signal, ...]:
@@ -67,12 +113,12 @@ def _signal(cond: SignalCondition) -> Check:
         candidates = ctx.by_detector.get(detector)
         if not candidates:
             return _FALSE
-        matched = tuple(
+        matched = [
             s for s in candidates
-            if s.score >= min_score and s.severity >= min_severity
-            and (any_label or s.label == label or s.label.startswith(prefix))
-        )
-        return (True, matched) if len(matched) >= count else _FALSE
+            if (any_label or s.label == label or s.label.startswith(prefix))
+            and s.score >= min_score and s.severity >= min_severity
+        ]
+        return (True, tuple(matched)) if len(matched) >= count else _FALSE
 
     return check
 

@@ -12,25 +12,30 @@ from dataclasses import dataclass, replace
 
 from qinglang.domain import Category, Decision, DetectorOutcome, LabelResult, Signal, Verdict
 from qinglang.domain.model import HARM_CATEGORIES
-from qinglang.policy.compiled import Context, compiled
+from qinglang.policy.compiled import Context, compiled, rule_index
 from qinglang.policy.model import Policy, Rule
 
 MAX_EVIDENCE_PER_LABEL = 20
 FAILURE_FLOOR_RULE = "detector-failed-floor"
+_RANK = {v: v.rank for v in Verdict}
+_TAXONOMY_ORDER = {c: i for i, c in enumerate(HARM_CATEGORIES)}
+_HARM_KEYS = tuple(c.value for c in HARM_CATEGORIES)
 
 
 @dataclass(frozen=True, slots=True)
 class _Fired:
+    """A rule that fired, the signals it matched, and their best score and severity."""
+
     rule: Rule
     matched: tuple[Signal, ...]
+    score: float
+    severity: int
 
-    @property
-    def score(self) -> float:
-        return max((s.score for s in self.matched), default=0.0)
-
-    @property
-    def severity(self) -> int:
-        return max((s.severity for s in self.matched), default=0)
+    @classmethod
+    def of(cls, rule: Rule, matched: tuple[Signal, ...]) -> _Fired:
+        matched = _unique(matched)
+        score = max((s.score for s in matched), default=0.0)
+        return cls(rule, matched, score, max((s.severity for s in matched), default=0))
 
 
 def _unique(items) -> tuple:
@@ -40,37 +45,37 @@ def _unique(items) -> tuple:
 
 def _fire_rules(policy: Policy, signals, outcomes) -> tuple[Verdict, list[_Fired]]:
     ctx, fired, verdict = Context.build(signals, outcomes), [], Verdict.PASS
-    for rule in policy.rules:
-        if rule.triggers is not None and rule.triggers.isdisjoint(ctx.present):
-            continue
+    rules = policy.rules
+    for i in rule_index(rules).candidates(ctx.present):  # rules whose signals are all absent cannot fire
+        rule = rules[i]
         ok, matched = compiled(rule)(ctx)
         if ok:
-            fired.append(_Fired(rule, _unique(matched)))
-            if rule.verdict.rank > ctx.rank:
-                verdict, ctx.rank = rule.verdict, rule.verdict.rank
+            fired.append(_Fired.of(rule, matched))
+            rank = _RANK[rule.verdict]
+            if rank > ctx.rank:
+                verdict, ctx.rank = rule.verdict, rank
     return verdict, fired
 
 
 def _category(fired: Sequence[_Fired]) -> Category:
-    order = {c: i for i, c in enumerate(HARM_CATEGORIES)}
     best: tuple | None = None
     for f in fired:
         cat = f.rule.category
         if cat is None or cat == Category.NONE:
             continue
-        key = (f.score, f.severity, f.rule.verdict.rank, -order[cat])
+        key = (f.score, f.severity, _RANK[f.rule.verdict], -_TAXONOMY_ORDER[cat])
         if best is None or key > best[0]:
             best = (key, cat)
     return best[1] if best else Category.NONE
 
 
 def _scores(fired: Sequence[_Fired], signals: Sequence[Signal]) -> dict[str, float]:
-    scores = {c.value: 0.0 for c in HARM_CATEGORIES}
+    scores = dict.fromkeys(_HARM_KEYS, 0.0)
     for f in fired:
         if f.rule.category is not None and f.rule.category != Category.NONE:
             scores[f.rule.category.value] = max(scores[f.rule.category.value], f.score)
     for s in signals:
-        top = s.label.split("/", 1)[0]
+        top = s.label.partition("/")[0]
         if top in scores:
             scores[top] = max(scores[top], s.score)
     scores = {k: round(min(max(v, 0.0), 1.0), 4) for k, v in scores.items()}
@@ -99,7 +104,7 @@ def evaluate(policy: Policy, outcomes: Sequence[DetectorOutcome]) -> Decision:
     signals = tuple(s for o in outcomes if o.status == "ok" for s in o.signals)
     verdict, fired = _fire_rules(policy, signals, outcomes)
     rules = tuple(f.rule.id for f in fired)
-    if any(o.status == "failed" for o in outcomes) and verdict.rank < policy.on_detector_failure.rank:
+    if any(o.status == "failed" for o in outcomes) and _RANK[verdict] < _RANK[policy.on_detector_failure]:
         verdict, rules = policy.on_detector_failure, rules + (FAILURE_FLOOR_RULE,)
     return Decision(
         verdict=verdict,

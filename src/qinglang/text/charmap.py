@@ -126,8 +126,8 @@ def fold(text: str) -> str:
         return text.lower()
     if len(text) < _VECTOR_MIN_LEN or _SURROGATE_RE.search(text):
         return _fold_by_translate(text)
-    out = _unit_table().take(_code_units(text)).tobytes().decode("utf-16-le")
-    special = _special_re()
+    out = _fold_code_units(text)
+    special = special_re()
     return special.sub(_fold_match, out) if special.search(out) else out
 
 
@@ -138,9 +138,13 @@ def _fold_by_translate(text: str) -> str:
     return out
 
 
-def _code_units(text: str):
-    """The UTF-16 code units of ``text`` as a numpy array (astral characters become surrogate pairs)."""
-    return _unit_table.numpy.frombuffer(text.encode("utf-16-le"), dtype=_unit_table.numpy.uint16)
+def _fold_code_units(text: str) -> str:
+    """Look every UTF-16 code unit of ``text`` up in :func:`_unit_table` at once."""
+    import numpy  # already imported by _unit_table; kept out of module import so the CLI starts fast
+
+    table = _unit_table()
+    units = numpy.frombuffer(text.encode("utf-16-le"), dtype=numpy.uint16)
+    return table.take(units).tobytes().decode("utf-16-le")
 
 
 @lru_cache(maxsize=1)
@@ -148,27 +152,35 @@ def _unit_table():
     """The one-to-one BMP part of :func:`fold_table` as a numpy array indexed by UTF-16 code unit.
 
     Folding a text is then one array lookup. Surrogates map to themselves, so astral characters come back
-    unchanged; they and the characters that fold to zero or several characters are left to :func:`_special_re`.
+    unchanged; they and the characters that fold to zero or several characters are left to :func:`special_re`.
     """
     import numpy
 
-    _unit_table.numpy = numpy
     table = numpy.arange(0x10000, dtype=numpy.uint16)
     for cp, folded in fold_table().items():
-        if cp < 0x10000 and len(folded) == 1:
+        if _is_unit_to_unit(cp, folded):
             table[cp] = ord(folded)
     return table
 
 
+def _is_unit_to_unit(cp: int, folded: str) -> bool:
+    """A BMP character that folds to exactly one BMP character."""
+    return cp < 0x10000 and len(folded) == 1 and ord(folded) < 0x10000
+
+
 @lru_cache(maxsize=1)
-def _special_re() -> re.Pattern[str]:
-    """Characters :func:`_unit_table` does not fold: those that fold to zero or several characters, and astral
-    characters with an entry in the table. Folded characters are never among them (the table is a fixed point)."""
-    return re.compile(_char_class([cp for cp, s in fold_table().items() if len(s) != 1 or cp >= 0x10000]))
+def special_re() -> re.Pattern[str]:
+    """Characters :func:`_unit_table` leaves alone: BMP characters that fold to zero, several or astral
+    characters, and every astral character (rare in text; most fold to themselves). A text without them folds
+    one character to one. Folded characters are never among the BMP ones (the table is a fixed point), so this
+    can run after the lookup and still find exactly the characters the lookup skipped."""
+    bmp = [cp for cp, s in fold_table().items() if cp < 0x10000 and not _is_unit_to_unit(cp, s)]
+    return re.compile(f"{_char_class(bmp)}|[\U00010000-\U0010ffff]")
 
 
 def _fold_match(match: re.Match[str]) -> str:
-    return fold_table()[ord(match.group())]
+    ch = match.group()
+    return fold_table().get(ord(ch), ch)
 
 
 def _char_class(cps: list[int]) -> str:
@@ -185,9 +197,3 @@ def _char_class(cps: list[int]) -> str:
         parts.append((start, prev))
     body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in parts)
     return f"[{body}]"
-
-
-@lru_cache(maxsize=1)
-def length_changing_re() -> re.Pattern[str]:
-    """Matches characters whose folded form is not exactly one character (deleted or expanded)."""
-    return re.compile(_char_class([cp for cp, s in fold_table().items() if len(s) != 1]))

@@ -22,7 +22,7 @@ class TrainParams:
     bits: int = 18
     max_order: int = 3
     c: float = 20.0  # inverse L2 strength of the logistic regression
-    balance_power: float = 0.5  # class weight = (largest class / class size) ** power
+    balance_power: float = 0.75  # class weight = (largest class / class size) ** power
     max_iter: int = 300
 
 

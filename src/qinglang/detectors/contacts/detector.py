@@ -15,7 +15,7 @@ from functools import lru_cache
 from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
 from qinglang.detectors.contacts import patterns as P
 from qinglang.domain import Evidence, Signal
-from qinglang.text.normalize import NormalizedText, explain, normalize, normalize_cached, normalize_text_cached
+from qinglang.text.normalize import NormalizedText, explain, normalize_cached, transforms_of
 
 _NON_DIGIT = re.compile(r"\D")
 
@@ -46,7 +46,7 @@ LABELS = {"wechat": "drainage/wechat_id", "qq": "drainage/qq", "phone": "drainag
 
 
 def _transforms(original: str) -> list[str]:
-    return sorted(normalize(original).transforms)
+    return list(transforms_of(original))
 
 
 def explain_contact(transforms: list[str]) -> str:
@@ -74,17 +74,21 @@ def _cue_matcher():
     return TermMatcher(P.WECHAT_LITERALS + P.QQ_LITERALS, whole_words=False)
 
 
-def _cued_patterns(normalised: str) -> list[tuple[str, re.Pattern[str]]]:
-    """The handle expressions worth running: only those whose cue words occur in the text."""
+def _cue_kinds(normalised: str) -> set[str]:
+    """The handle kinds (``wechat``, ``qq``) whose cue words occur in the text: only their expressions need to run."""
     n_wechat = len(P.WECHAT_LITERALS)
-    found = {h.index < n_wechat for h in _cue_matcher().find(normalised)}
-    return [(kind, pattern) for kind, pattern, on in (("wechat", P.WECHAT, True), ("qq", P.QQ, False)) if on in found]
+    return {"wechat" if h.index < n_wechat else "qq" for h in _cue_matcher().find(normalised)}
 
 
-def _handles(field: str, text: str, norm: NormalizedText) -> list[Found]:
+HANDLE_PATTERNS = (("wechat", P.WECHAT), ("qq", P.QQ))
+
+
+def _handles(field: str, text: str, norm: NormalizedText, cues: set[str]) -> list[Found]:
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _cued_patterns(norm.text):
+    for kind, pattern in HANDLE_PATTERNS:
+        if kind not in cues:
+            continue
         for m in pattern.finditer(norm.text):
             handle = m.group("handle")
             if kind == "wechat" and handle in P.NOT_HANDLES:
@@ -104,13 +108,9 @@ def _handles(field: str, text: str, norm: NormalizedText) -> list[Found]:
     return out
 
 
-def _worth_a_look(normalised: str, lures: bool) -> bool:
+def _worth_a_look(normalised: str, cues: set[str], lures: bool) -> bool:
     """Cheap pre-check: a cue word, a mobile-number shape or a lure occurs somewhere in the text."""
-    return bool(
-        _cue_matcher().find(normalised)
-        or P.PHONE.search(normalised)
-        or (lures and P.LURE.search(normalised))
-    )
+    return bool(cues or P.PHONE.search(normalised) or (lures and P.LURE.search(normalised)))
 
 
 def _digit_before(text: str, start: int) -> bool:
@@ -166,10 +166,11 @@ class ContactsDetector(Detector):
 
     def find(self, field: str, text: str) -> list[Found]:
         """Every handle and lure in one field, as spans of the original ``text``."""
-        if not _worth_a_look(normalize_text_cached(text), self.config.lures):
+        norm = normalize_cached(text)  # shared with the other detectors scanning this field
+        cues = _cue_kinds(norm.text)
+        if not _worth_a_look(norm.text, cues, self.config.lures):
             return []
-        norm = normalize_cached(text)
-        found = _handles(field, text, norm)
+        found = _handles(field, text, norm, cues)
         if not self.config.bare_phones:
             found = [f for f in found if f.kind != "phone" or f.detail.get("cued")]
         if self.config.lures:

@@ -15,7 +15,7 @@ from pathlib import Path
 from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
 from qinglang.domain import Evidence, Signal
 from qinglang.errors import ConfigError
-from qinglang.text.normalize import NormalizedText, explain, normalize, normalize_cached, normalize_text_cached
+from qinglang.text.normalize import explain, normalize_cached, transforms_of
 
 HERE = Path(__file__).resolve().parent
 SEVERITY_WEIGHT = {1: 0.3, 2: 0.55, 3: 0.8}
@@ -75,10 +75,8 @@ class Hit:
 
 
 def _span_transforms(original: str, term: Term) -> tuple[str, ...]:
-    names = sorted(normalize(original).transforms)
-    if term.variant_of:
-        names.append(term.variant_of.split(":", 1)[0])
-    return tuple(names)
+    names = transforms_of(original)
+    return (*names, term.variant_of.split(":", 1)[0]) if term.variant_of else names
 
 
 def _evidence(hit: Hit) -> Evidence:
@@ -133,12 +131,11 @@ class LexiconDetector(Detector):
         """Every lexicon hit in one field, as spans of the original ``text``."""
         from qinglang.text.terms import drop_allowed
 
-        normalised = normalize_text_cached(text)
-        found = self._matcher.find(normalised)
+        norm = normalize_cached(text)  # shared with the other detectors scanning this field
+        found = self._matcher.find(norm.text)
         if not found:
             return []
-        found = drop_allowed(found, self._allow.find(normalised))
-        norm: NormalizedText = normalize_cached(text)
+        found = drop_allowed(found, self._allow.find(norm.text))
         hits = []
         for h in found:
             start, end = norm.original_span(h.start, h.end)

@@ -1,5 +1,6 @@
-"""Find and decode every QR code in an image: zxing-cpp first, then (only where it finds nothing) upscaling
-for small images, tiles for long ones, and OpenCV's WeChat QR decoder (CNN detector + super-resolution)."""
+"""Find and decode every QR code in an image: zxing-cpp first, then (only where it finds nothing) the regions
+where it located a symbol but could not decode it, upscaled; the whole image at 2x when it is small or a symbol
+was located; tiles for long images; and OpenCV's WeChat QR decoder (CNN detector + super-resolution)."""
 
 from __future__ import annotations
 
@@ -33,18 +34,49 @@ def _gray(img: Image.Image) -> np.ndarray:
     return np.asarray(img.convert("L"))
 
 
-def _zxing(gray: np.ndarray, decoder: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[QrCode]:
+def _read(gray: np.ndarray) -> list:
     import zxingcpp
 
-    found = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain)
-    codes = []
-    for b in found:
-        if not b.valid or not b.text:
-            continue
-        pos = b.position
-        pts = (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)
-        polygon = tuple((int(p.x / scale) + dx, int(p.y / scale) + dy) for p in pts)
-        codes.append(QrCode(b.text, polygon, decoder))
+    return zxingcpp.read_barcodes(
+        gray, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain, return_errors=True
+    )
+
+
+def _polygon(b, scale: float, dx: int, dy: int) -> tuple[tuple[int, int], ...]:
+    pos = b.position
+    pts = (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)
+    return tuple((int(p.x / scale) + dx, int(p.y / scale) + dy) for p in pts)
+
+
+def _zxing_seen(
+    gray: np.ndarray, decoder: str, scale: float = 1.0, dx: int = 0, dy: int = 0
+) -> tuple[list[QrCode], list[tuple[int, int, int, int]]]:
+    """Decoded codes, and the boxes of symbols that were located but failed to decode (finder patterns seen)."""
+    codes, seen = [], []
+    for b in _read(gray):
+        polygon = _polygon(b, scale, dx, dy)
+        if b.valid and b.text:
+            codes.append(QrCode(b.text, polygon, decoder))
+        else:
+            xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+            seen.append((min(xs), min(ys), max(xs), max(ys)))
+    return codes, seen
+
+
+def _zxing(gray: np.ndarray, decoder: str, scale: float = 1.0, dx: int = 0, dy: int = 0) -> list[QrCode]:
+    return _zxing_seen(gray, decoder, scale, dx, dy)[0]
+
+
+def _upscaled_regions(img: Image.Image, seen: list[tuple[int, int, int, int]]) -> list[QrCode]:
+    """Crop each located-but-undecoded symbol with a margin and try it again at 2-4x."""
+    codes: list[QrCode] = []
+    for x0, y0, x1, y1 in seen[:4]:
+        side = max(x1 - x0, y1 - y0, 8)
+        box = (max(0, x0 - side), max(0, y0 - side), min(img.width, x1 + side), min(img.height, y1 + side))
+        crop = img.crop(box)
+        factor = min(4.0, max(2.0, 600 / max(crop.size)))
+        big = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.BICUBIC)
+        codes += _zxing(_gray(big), "zxing_upscaled", scale=factor, dx=box[0], dy=box[1])
     return codes
 
 
@@ -81,9 +113,13 @@ class WeChatDecoder:
         return codes
 
 
-def _second_pass(img: Image.Image, wechat: WeChatDecoder | None) -> list[QrCode]:
+def _second_pass(img: Image.Image, seen: list, wechat: WeChatDecoder | None) -> list[QrCode]:
     w, h = img.size
-    if max(w, h) < SMALL_SIDE:
+    if seen:
+        codes = _dedupe(_upscaled_regions(img, seen))
+        if codes:
+            return codes
+    if max(w, h) < SMALL_SIDE or (seen and w * h <= 2_000_000):
         up = img.resize((w * 2, h * 2), Image.Resampling.BICUBIC)
         codes = _zxing(_gray(up), "zxing_upscaled", scale=2.0)
         if codes:
@@ -120,7 +156,7 @@ def _dedupe(codes: list[QrCode]) -> list[QrCode]:
 
 def decode_qr(img: Image.Image, wechat: WeChatDecoder | None = None) -> list[QrCode]:
     """Every QR code in ``img``, with its polygon in image coordinates. ``wechat=None`` skips that decoder."""
-    codes = _zxing(_gray(img), "zxing")
+    codes, seen = _zxing_seen(_gray(img), "zxing")
     if codes:
         return _dedupe(codes)
-    return _second_pass(img, wechat)
+    return _second_pass(img, seen, wechat)

@@ -1,0 +1,72 @@
+"""Every classifier figure in docs/evaluation.md, from one command:
+
+    python -m qinglang.evaluation.classifier_report --data-dir /work/shared/data [--model DIR]
+
+DEV split only (``is_dev``), never trained on. Prints JSON: the DEV report over all sources, the report over the
+short-text sources (ChineseHarm + project-written + COLD), per-source accuracy, per-class thresholds chosen on the
+short-text DEV view, and the share of clean paragraphs (cmrc2018, classical novels) in each band.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from qinglang.evaluation.classifier import band_rates, evaluate_model, max_harm_scores, pick_threshold
+from qinglang.evaluation.datasets import CATEGORIES
+
+SHORT_SOURCES = ("chineseharm", "synthetic", "cold")
+HARM = [c for c in CATEGORIES if c != "none"]
+
+
+def choose_thresholds(model, examples, review_precision: float = 0.8, block_precision: float = 0.95) -> dict:
+    from qinglang.detectors.classifier.scoring import score_texts
+
+    scored = score_texts(model, [t for t, _ in examples])
+    review, block = {}, {}
+    for c in HARM:
+        scores = [s.scores[c] for s in scored]
+        positive = [y == c for _, y in examples]
+        review[c] = pick_threshold(scores, positive, review_precision)
+        block[c] = max(review[c], pick_threshold(scores, positive, block_precision))
+    return {"review": review, "block": block}
+
+
+def clean_rates(model, corpus, thresholds: dict) -> dict:
+    out = {}
+    for name in ("cmrc2018", "novels"):
+        texts = corpus[name]
+        out[name] = band_rates(max_harm_scores(model, texts), thresholds["review"], thresholds["block"])
+    return out
+
+
+def report(data_dir: str, model_dir: str | None = None) -> dict:
+    from qinglang.detectors.classifier.model import load_model
+    from qinglang.evaluation import datasets as ds
+    from qinglang.training.data import build_corpus, raw_sources
+
+    model = load_model(model_dir)
+    dev = build_corpus(data_dir, dev=True)
+    short = [ex for name in SHORT_SOURCES for ex in dev.sources[name]]
+    thresholds = choose_thresholds(model, short)
+    raw = raw_sources(data_dir)
+    paragraphs = {name: [t for t, _ in ds.split_examples(raw[name], dev=True)] for name in ("cmrc2018", "novels")}
+    return {
+        "dev_all": evaluate_model(model, dev.examples()).to_dict(),
+        "dev_short_text": evaluate_model(model, short).to_dict(),
+        "dev_by_source": {n: evaluate_model(model, rows).accuracy for n, rows in dev.sources.items() if rows},
+        "thresholds": thresholds,
+        "clean_paragraphs_dev": clean_rates(model, paragraphs, thresholds),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--model", default=None)
+    args = parser.parse_args()
+    print(json.dumps(report(args.data_dir, args.model), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
