@@ -14,6 +14,7 @@ import time
 from bench.corpus import articles, data_dir
 
 ARTICLES = 1500
+REPEATS = 3
 SEED = 7
 REGEX_BUDGET_S = 8.0
 END = ""  # trie end marker: no term contains the empty string
@@ -77,6 +78,16 @@ def _timed(function, *args) -> tuple[float, int]:
     return time.perf_counter() - start, result
 
 
+def _best_of(chunks: list[str], count_matches) -> tuple[float, int]:
+    """The fastest of ``REPEATS`` passes over fresh copies of the articles (throughput, not warm-up noise)."""
+    best, found = float("inf"), 0
+    for _ in range(REPEATS):
+        texts = _fresh(chunks)
+        seconds, found = _timed(lambda texts=texts: sum(count_matches(t) for t in texts))
+        best = min(best, seconds)
+    return best, found
+
+
 def _regex_rate(pattern: re.Pattern, chunks: list[str]) -> dict:
     done_bytes = matches = 0
     elapsed = 0.0
@@ -97,8 +108,7 @@ def _fresh(chunks: list[str]) -> list[str]:
 
 
 def _ac_rate(automaton, chunks: list[str], size: int) -> tuple[float, dict]:
-    texts = _fresh(chunks)
-    seconds, found = _timed(lambda: sum(len(automaton.find_matches_as_indexes(t, overlapping=True)) for t in texts))
+    seconds, found = _best_of(chunks, lambda t: len(automaton.find_matches_as_indexes(t, overlapping=True)))
     return seconds, {"mb_per_s": round(size / seconds / 1e6, 2), "matches": found}
 
 
@@ -109,8 +119,7 @@ def _matcher_rate(terms: list[str], chunks: list[str], size: int) -> tuple[float
     except Exception as exc:  # noqa: BLE001 - not in this checkout
         return float("nan"), {"skipped": f"{type(exc).__name__}: {exc}"}
     build_s, matcher = _timed(TermMatcher, terms)
-    texts = _fresh(chunks)
-    seconds, found = _timed(lambda: sum(len(matcher.find(t)) for t in texts))
+    seconds, found = _best_of(chunks, lambda t: len(matcher.find(t)))
     return seconds, {"mb_per_s": round(size / seconds / 1e6, 2), "matches": found, "build_s": round(build_s, 3),
                      "note": "ahocorasick-rs, standard match kind, overlapping, ASCII terms whole-word only"}
 
@@ -126,13 +135,12 @@ def run() -> dict:
                                                        implementation=ac.Implementation.DFA))
     _, dfa = _ac_rate(automaton, chunks, size)
     trie = build_trie(terms)
-    texts = _fresh(chunks)
-    trie_s, trie_matches = _timed(lambda: sum(trie_count(trie, t) for t in texts))
+    trie_s, trie_matches = _best_of(chunks, lambda t: trie_count(trie, t))
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
     return {
         "terms": source,
         "text": f"{ARTICLES} seeded ~2 KB articles ({size / 1e6:.2f} MB UTF-8, seed {SEED}, see bench.corpus), "
-        "matched one article per call, raw (not normalised) text",
+        f"matched one article per call, raw (not normalised) text, best of {REPEATS} passes",
         "qinglang_term_matcher": matcher,
         "ahocorasick_rs_dfa": {**dfa, "build_s": round(build_s, 3), "note": "standard, overlapping, DFA"},
         "python_trie": {"mb_per_s": round(size / trie_s / 1e6, 3), "matches": trie_matches,

@@ -55,8 +55,16 @@ def test_windows_cover_the_text_within_bounds(text):
     assert all(i in covered for i, ch in enumerate(text) if ch.strip())
 
 
-def test_long_text_windows_overlap_by_a_sentence():
+def test_long_text_gets_overlapping_paragraph_windows_and_sentence_windows():
     text = "".join(f"这是第{i}句话，内容平平无奇。" for i in range(60))
-    spans = windows(text)
-    assert len(spans) > 3
-    assert all(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False))
+    spans = windows(text, size=200, short=60)
+    wide = [w for w in spans if w[1] - w[0] > 60]
+    narrow = [w for w in spans if w[1] - w[0] <= 60]
+    assert len(wide) > 3 and len(narrow) > len(wide)
+    assert all(b[0] < a[1] for a, b in zip(wide, wide[1:], strict=False))
+
+
+def test_a_sentence_inside_long_text_has_its_own_window():
+    text = "天气很好，大家出门散步。" * 30 + "加我微信看福利。" + "天气很好，大家出门散步。" * 30
+    at = text.index("加我微信")
+    assert any(s <= at and at + 8 <= e and e - s <= 60 for s, e in windows(text))

@@ -85,7 +85,10 @@ _INDEXES: dict[int, tuple[Sequence[Rule], RuleIndex]] = {}
 
 def rule_index(rules: Sequence[Rule]) -> RuleIndex:
     """The index of a policy's rules, built on first use. Kept by the identity of the (immutable) rules tuple,
-    which the cache holds on to, so an id is never mistaken for another policy's."""
+    which the cache holds on to, so an id is never mistaken for another policy's. A mutable sequence is indexed
+    afresh on every call."""
+    if not isinstance(rules, tuple):
+        return RuleIndex.build(rules)
     entry = _INDEXES.get(id(rules))
     if entry is None or entry[0] is not rules:
         if len(_INDEXES) >= 64:

@@ -4,6 +4,10 @@ One table maps every character to its folded form: NFKC (full-width, circled and
 lower case, traditional -> simplified Chinese (OpenCC ``t2s``, character by character so that offsets
 stay exact), digit and letter homoglyphs, and deletion of invisible format characters. The table is a
 fixed point: folding a folded character changes nothing. It is built once, lazily, in about 0.1 s.
+
+:func:`fold` applies it to an article as one numpy lookup over the text's UTF-16 code units (numpy is imported
+with the table, not with this module), then folds the few characters that change length or lie outside the
+BMP with a regular expression; short texts use ``str.translate``. All paths give ``text.translate(fold_table())``.
 """
 
 from __future__ import annotations
@@ -112,23 +116,32 @@ def _astral_table() -> dict[int, str]:
 
 
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _VECTOR_MIN_LEN = 64  # below this, str.translate is quicker than the vectorised lookup
 
 
 def fold(text: str) -> str:
-    """Apply the fold table to ``text`` (same result as ``text.translate(fold_table())``, faster).
+    """Apply the fold table to ``text`` (same result as ``text.translate(fold_table())``, faster)."""
+    return fold_plain(text)[0]
+
+
+def fold_plain(text: str) -> tuple[str, bool]:
+    """``(fold(text), plain)``; ``plain`` means no character of ``text`` is one :func:`special_re` matches, so the
+    folded text has the same length and every character sits at its original offset.
 
     ASCII text only needs lower-casing. Longer texts go through a vectorised lookup (see :func:`_unit_table`);
-    short texts, and the rare text holding lone surrogates, through ``str.translate``.
+    short texts, and the rare text holding lone surrogates (which UTF-16 cannot encode), through ``str.translate``.
     """
     if text.isascii():
-        return text.lower()
-    if len(text) < _VECTOR_MIN_LEN or _SURROGATE_RE.search(text):
-        return _fold_by_translate(text)
-    out = _fold_code_units(text)
-    special = special_re()
-    return special.sub(_fold_match, out) if special.search(out) else out
+        return text.lower(), True
+    if len(text) >= _VECTOR_MIN_LEN:
+        try:
+            out = _fold_code_units(text)
+        except UnicodeEncodeError:
+            pass
+        else:
+            special = special_re()
+            return (out, True) if not special.search(out) else (special.sub(_fold_match, out), False)
+    return _fold_by_translate(text), not special_re().search(text)
 
 
 def _fold_by_translate(text: str) -> str:

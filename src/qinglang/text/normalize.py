@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qinglang.text.charmap import fold, fold_table, special_re
+from qinglang.text.charmap import fold, fold_plain, fold_table, special_re
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002fa1f"
 _NOISE = (
@@ -39,7 +39,7 @@ _NOISE_RE = re.compile(f"[{_NOISE}](?<=[{_CJK}][{_NOISE}])[{_NOISE}]*(?=[{_CJK}]
 _CN_DIGITS = "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
 _CN_DIGIT_RUN_RE = re.compile(f"[0-9{_CN_DIGITS}]{{5,}}")
 _CN_DIGIT_TABLE = str.maketrans(_CN_DIGITS, "001234567891123456789")
-_REPEAT_RE = re.compile(f"([{_CJK}])\\1{{2,}}")
+_REPEAT_RE = re.compile(f"([{_CJK}])\\1\\1\\1*")  # as ([CJK])\1{2,}, but quicker to fail where nothing repeats
 _ANY_TRIPLE_RE = re.compile(r"(.)\1\1", re.DOTALL)  # cheap pre-check for _REPEAT_RE
 
 
@@ -102,8 +102,8 @@ def _identity(start: int, stop: int) -> array:
 
 
 def _fold_with_origin(text: str) -> tuple[str, array, bool]:
-    folded = fold(text)
-    if len(folded) == len(text) and not special_re().search(text):  # one character to one: offsets unchanged
+    folded, plain = fold_plain(text)
+    if plain:  # one character to one: offsets unchanged
         return folded, _identity(0, len(text) + 1), folded != text
     table = fold_table()
     origin = array("i")

@@ -23,7 +23,7 @@ class TrainParams:
     max_order: int = 3
     c: float = 20.0  # inverse L2 strength of the logistic regression
     balance_power: float = 0.75  # class weight = (largest class / class size) ** power
-    max_iter: int = 300
+    max_iter: int = 500
 
 
 def design_matrix(texts: Sequence[str], spec: FeatureSpec):

@@ -28,17 +28,8 @@ def _hard_split(start: int, end: int, size: int, stride: int) -> list[tuple[int,
         pos += stride
 
 
-def windows(text: str, *, size: int = 200, max_size: int = 300) -> list[tuple[int, int]]:
-    """Windows of about ``size`` characters packed from whole sentences; consecutive windows share one sentence.
-
-    A text up to ``max_size`` characters is a single window; a sentence longer than ``max_size`` is cut into
-    ``size``-character pieces with 25% overlap.
-    """
-    if len(text) <= max_size:
-        return [(0, len(text))]
-    pieces: list[tuple[int, int]] = []
-    for s, e in sentence_spans(text):
-        pieces.extend(_hard_split(s, e, size, size * 3 // 4) if e - s > max_size else [(s, e)])
+def _pack(pieces: list[tuple[int, int]], size: int, *, overlap: bool) -> list[tuple[int, int]]:
+    """Greedily join consecutive pieces up to ``size`` characters; with ``overlap`` neighbours share a piece."""
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(pieces):
@@ -48,5 +39,23 @@ def windows(text: str, *, size: int = 200, max_size: int = 300) -> list[tuple[in
         out.append((pieces[i][0], pieces[j][1]))
         if j + 1 >= len(pieces):
             break
-        i = j if j > i else j + 1
+        i = j if overlap and j > i else j + 1
     return out
+
+
+def windows(text: str, *, size: int = 200, max_size: int = 300, short: int = 60) -> list[tuple[int, int]]:
+    """Windows of a text, at two scales, as ``(start, end)`` offsets into ``text``.
+
+    A text up to ``max_size`` characters is one window. A longer text gets paragraph windows of about ``size``
+    characters packed from whole sentences (consecutive windows share one sentence) plus sentence windows of up
+    to ``short`` characters, so one vulgar sentence inside clean prose is scored on its own. A sentence longer
+    than ``max_size`` is cut into ``size``-character pieces with 25% overlap.
+    """
+    if len(text) <= max_size:
+        return [(0, len(text))]
+    pieces: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text):
+        pieces.extend(_hard_split(s, e, size, size * 3 // 4) if e - s > max_size else [(s, e)])
+    wide = _pack(pieces, size, overlap=True)
+    narrow = [w for w in _pack(pieces, short, overlap=False) if w not in set(wide)]
+    return wide + narrow

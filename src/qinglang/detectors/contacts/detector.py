@@ -166,6 +166,8 @@ class ContactsDetector(Detector):
 
     def find(self, field: str, text: str) -> list[Found]:
         """Every handle and lure in one field, as spans of the original ``text``."""
+        if not text:
+            return []
         norm = normalize_cached(text)  # shared with the other detectors scanning this field
         cues = _cue_kinds(norm.text)
         if not _worth_a_look(norm.text, cues, self.config.lures):

@@ -131,6 +131,8 @@ class LexiconDetector(Detector):
         """Every lexicon hit in one field, as spans of the original ``text``."""
         from qinglang.text.terms import drop_allowed
 
+        if not text:
+            return []
         norm = normalize_cached(text)  # shared with the other detectors scanning this field
         found = self._matcher.find(norm.text)
         if not found:
