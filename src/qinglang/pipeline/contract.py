@@ -2,7 +2,8 @@
 
 Input: ``{"id", "title", "text", "html", "images", "links"}`` (all but ``id`` optional; ``original_link``,
 ``account_id``, ``book_id`` and ``chapter`` are accepted too). Output: ``id``, ``verdict``, ``category``,
-``scores``, ``labels``, ``qr_codes``, ``contacts``, ``links``; or ``{"id", "error": "<code>: <message>"}``.
+``scores``, ``labels``, ``qr_codes``, ``contacts``, ``links`` (plus ``image_errors`` when an image could not be
+used); or ``{"id", "error": "<code>: <message>"}``.
 """
 
 from __future__ import annotations
@@ -58,7 +59,22 @@ def to_contract(item_id: str, result: ScreeningResult) -> dict:
     }
     for key, detector in _TARGET_LISTS.items():
         body[key] = _targets(d.outcomes, detector)
+    errors = _image_errors(d.outcomes)
+    if errors:
+        body["image_errors"] = errors
     return body
+
+
+def _image_errors(outcomes: tuple[DetectorOutcome, ...]) -> list[dict[str, str]]:
+    """One entry per unusable image (bomb, corrupt, wrong format, ...), however many detectors reported it."""
+    found: dict[str, dict[str, str]] = {}
+    for outcome in outcomes:
+        for s in outcome.signals:
+            if s.label.startswith("image_error/"):
+                image = str(s.attrs.get("image", ""))
+                found.setdefault(image, {"image": image, "code": s.attrs.get("code", ""),
+                                         "message": s.attrs.get("message", "")})
+    return list(found.values())
 
 
 def error_line(item_id: Any, code: str, message: str) -> dict:

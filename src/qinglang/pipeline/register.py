@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from qinglang.detectors.base import PreparedContent
+from qinglang.detectors.qr.kinds import canonical_payload
 from qinglang.domain import Evidence, ListKind, Signal
 from qinglang.text import normalize_text
 from qinglang.text.normalize import normalize_cached
@@ -61,6 +62,8 @@ def _canonical_once(kind: ListKind, value: str) -> str:
         return normalize_text(value)
     if kind == ListKind.IMAGE_HASH:
         return value.lower()
+    if kind == ListKind.QR_PAYLOAD:  # the same key the qr detector reports (tracking parameters stripped)
+        return canonical_payload(value)
     return value
 
 
