@@ -84,6 +84,10 @@ class Settings(BaseSettings):
         if self.environment == "production":
             if self.security.secret_key.get_secret_value() == SecuritySettings().secret_key.get_secret_value():
                 raise ValueError("set QINGLANG_SECURITY__SECRET_KEY: the development secret is refused in production")
+            if self.review.webhook_secret.get_secret_value() == ReviewSettings().webhook_secret.get_secret_value():
+                raise ValueError(
+                    "set QINGLANG_REVIEW__WEBHOOK_SECRET: the development webhook secret is refused in production"
+                )
         return self
 
     def masked(self) -> dict[str, Any]:

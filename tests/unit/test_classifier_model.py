@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from qinglang.detectors.classifier.features import FeatureSpec, prepare
+from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
 from qinglang.detectors.classifier.model import LinearModel, load_model
 from qinglang.errors import ConfigError
 from qinglang.evaluation.datasets import CATEGORIES
@@ -27,7 +27,18 @@ def test_numpy_scoring_matches_the_training_design_matrix(tiny_model):
     texts = ["加我微信看视频", "今天去公园", "百家乐充值", ""]
     expected = design_matrix(texts, tiny_model.spec) @ tiny_model.weights.astype(np.float64) + tiny_model.bias
     got = tiny_model.logits_prepared([prepare(t) for t in texts])
-    assert np.allclose(got, expected, rtol=0, atol=1e-9)
+    assert np.allclose(got, expected, rtol=0, atol=1e-5)  # float32 accumulation at inference
+    one_by_one = np.vstack([tiny_model.logits_prepared([prepare(t)]) for t in texts])
+    assert np.allclose(one_by_one, got, rtol=0, atol=1e-5)
+
+
+def test_inference_features_equal_the_training_design_matrix_exactly(tiny_model):
+    texts = ["加我微信看视频", "今天去公园", "百家乐充值", ""]
+    matrix = design_matrix(texts, tiny_model.spec).tocoo()
+    rows, cols, values = sparse_counts([prepare(t) for t in texts], tiny_model.spec)
+    order = np.lexsort((matrix.col, matrix.row))
+    assert np.array_equal(matrix.row[order], rows) and np.array_equal(matrix.col[order], cols)
+    assert np.array_equal(matrix.data[order], values)
 
 
 def test_training_is_deterministic():

@@ -115,3 +115,14 @@ def test_contact_entry_matches_a_handle_reported_with_its_kind_prefix():
 def test_canonical_form_is_stable_when_applied_twice(kind, value):
     once = canonical(kind, value)
     assert canonical(kind, once) == once
+
+
+def test_image_hash_entry_matches_near_copies_within_the_threshold_only():
+    listed = "f" * 64
+    near = "0" * 4 + "f" * 60  # 16 bits differ
+    far = "0" * 10 + "f" * 54  # 40 bits differ
+    snap = RegisterSnapshot.from_entries([entry("image_hash", listed)])
+    assert snap.find("block", ListKind.IMAGE_HASH, near).value == listed
+    assert snap.find("block", ListKind.IMAGE_HASH, far) is None
+    found = match(snap, ContentItem("c", text="x"), [target_signal("image_hash", near, "phash")])
+    assert [s.label for s in found] == ["blocked/image_hash"]

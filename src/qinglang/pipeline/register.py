@@ -119,6 +119,7 @@ class RegisterSnapshot:
     block_terms: tuple[tuple[RegisterEntry, str], ...] = ()  # (entry, normalised term)
     allow_terms: frozenset[str] = frozenset()
     term_matcher: Any = None  # an Aho-Corasick automaton over the normalised block terms
+    image_hash_threshold: int = 31  # max Hamming distance (of 256 PDQ bits) for an image-hash entry to match
 
     @classmethod
     def from_entries(cls, entries: Iterable[RegisterEntry]) -> RegisterSnapshot:
@@ -150,10 +151,23 @@ class RegisterSnapshot:
                 if hit := self.index.get((list_name, ListKind.DOMAIN, parent)):
                     return hit
             return None
+        if kind == ListKind.IMAGE_HASH:
+            return self._near_image_hash(list_name, canonical(kind, value))
         if kind == ListKind.QR_PAYLOAD and "://" in value:
             hit = self.index.get((list_name, kind, canonical(kind, value)))
             return hit or self.find(list_name, ListKind.URL, value)
         return self.index.get((list_name, kind, canonical(kind, value)))
+
+    def _near_image_hash(self, list_name: str, value: str) -> RegisterEntry | None:
+        """An exact hash, else the nearest listed hash within ``image_hash_threshold`` bits (copies of an image
+        re-encoded, resized or lightly edited hash a few bits apart)."""
+        if hit := self.index.get((list_name, ListKind.IMAGE_HASH, value)):
+            return hit
+        from qinglang.detectors.phash.hashing import match_hashes
+
+        listed = {v: e for (lst, kind, v), e in self.index.items() if lst == list_name and kind == ListKind.IMAGE_HASH}
+        nearest = match_hashes(value, listed, self.image_hash_threshold)
+        return listed[nearest[0][0]] if nearest else None
 
     def allows(self, signal: Signal) -> bool:
         """Whether an allow entry covers this signal's target (or every text it matched, for terms)."""

@@ -2,7 +2,7 @@
 
 Training and inference share this module, so the features are identical bit for bit. A text is normalised
 (:func:`prepare`), framed by begin/end markers, and every character n-gram (orders ``1..max_order``) is hashed
-with a 64-bit polynomial hash plus a final mixer into ``2**bits`` buckets. Feature values are bucket counts
+with a 64-bit polynomial hash and multiplicative (Fibonacci) hashing into ``2**bits`` buckets. Feature values are bucket counts
 scaled to unit L2 norm per text.
 """
 
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 _MUL = np.uint64(0x100000001B3)
-_MIX1 = np.uint64(0xFF51AFD7ED558CCD)
-_MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
 _BOS, _EOS = 0x02, 0x03
 _DIGITS = str.maketrans("0123456789", "0000000000")
 
@@ -60,18 +59,16 @@ def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return codes, doc
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * _MIX1
-    h = h ^ (h >> np.uint64(33))
-    h = h * _MIX2
-    return h ^ (h >> np.uint64(33))
+def _bucket(h: np.ndarray, n: int, bits: int) -> np.ndarray:
+    """Fibonacci (multiplicative) hashing of the polynomial hash, salted by the n-gram order."""
+    return ((h + np.uint64(n)) * _GOLD) >> np.uint64(64 - bits)
 
 
 def hashed_ngrams(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
     """``(doc, bucket)`` for every n-gram of every (already prepared) text."""
+    if len(texts) == 1:
+        return _one_text(texts[0], spec)
     codes, doc = _codes(texts)
-    mask = np.uint64(spec.dim - 1)
     docs, buckets = [], []
     h = np.zeros(len(codes), dtype=np.uint64)
     for n in range(1, spec.max_order + 1):
@@ -83,8 +80,21 @@ def hashed_ngrams(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, 
         if n == 1:
             keep &= (codes[:m] != _BOS) & (codes[:m] != _EOS)
         docs.append(doc[:m][keep])
-        buckets.append((_mix(h[keep] + np.uint64(n)) >> np.uint64(20)) & mask)
+        buckets.append(_bucket(h[keep], n, spec.bits))
     return np.concatenate(docs), np.concatenate(buckets).astype(np.int64)
+
+
+def _one_text(text: str, spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
+    """The same features as :func:`hashed_ngrams` for a single text, with fewer array operations."""
+    codes = np.frombuffer(f"\x02{text}\x03".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    parts = [_bucket(codes[1:-1], 1, spec.bits)]
+    h = codes
+    for n in range(2, min(spec.max_order, len(codes)) + 1):
+        m = len(codes) - n + 1
+        h = h[:m] * _MUL + codes[n - 1 :]
+        parts.append(_bucket(h, n, spec.bits))
+    buckets = np.concatenate(parts).astype(np.int64)
+    return np.zeros(len(buckets), dtype=np.int64), buckets
 
 
 def sparse_counts(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -32,10 +32,14 @@ class LinearModel:
         if not prepared:
             return np.zeros((0, len(self.classes)), dtype=np.float64)
         rows, cols, values = sparse_counts(prepared, self.spec)
-        contrib = self.weights[cols].astype(np.float64) * values[:, None]
-        out = np.empty((len(prepared), len(self.classes)), dtype=np.float64)
-        for j in range(len(self.classes)):
-            out[:, j] = np.bincount(rows, weights=contrib[:, j], minlength=len(prepared))
+        contrib = self.weights[cols] * values[:, None].astype(np.float32)
+        if len(prepared) == 1:
+            out = contrib.sum(axis=0, dtype=np.float64)[None, :]
+        else:
+            out = np.stack(
+                [np.bincount(rows, weights=contrib[:, j], minlength=len(prepared)) for j in range(len(self.classes))],
+                axis=1,
+            )
         return out + self.bias.astype(np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
