@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?= --durations=10
 
-.PHONY: demo test bench lint venv clean
+.PHONY: demo test bench lint venv venv-images clean
 
 venv: $(VENV)/.installed
 
@@ -14,6 +14,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
+
+## Optional image models (nudenet's exposed-body detector, RapidOCR). Installed without their dependencies
+## because both declare opencv-python, which would replace the opencv-contrib build that the QR decoder needs.
+## nudenet's wheel carries an AGPL-3.0 licence text: the `image` detector is off by default (docs/drainage.md).
+IMAGE_MODELS := nudenet==3.4.2 rapidocr-onnxruntime==1.4.4 pyclipper==1.4.0 shapely==2.2.0 six==1.17.0
+venv-images: venv
+	$(BIN)/python -m pip install -q --no-deps $(IMAGE_MODELS)
 
 ## Install, create/migrate the SQLite database, load the demo data and serve on http://127.0.0.1:8000
 demo: venv
