@@ -68,3 +68,26 @@ def test_a_sentence_inside_long_text_has_its_own_window():
     text = "天气很好，大家出门散步。" * 30 + "加我微信看福利。" + "天气很好，大家出门散步。" * 30
     at = text.index("加我微信")
     assert any(s <= at and at + 8 <= e and e - s <= 60 for s, e in windows(text))
+
+
+def test_pinyin_view_makes_homophone_spellings_share_features():
+    table = np.zeros(0x9FFF - 0x4E00 + 1, dtype=np.uint16)
+    table[ord("色") - 0x4E00] = table[ord("涩") - 0x4E00] = 7
+    chars_only = FeatureSpec(bits=16, max_order=2)
+    with_pinyin = FeatureSpec(bits=16, max_order=2, pinyin_order=2, pinyin=table)
+
+    def shared(spec):
+        a = set(hashed_ngrams(["要色色"], spec)[1].tolist())
+        return len(a & set(hashed_ngrams(["要涩涩"], spec)[1].tolist()))
+
+    assert shared(with_pinyin) > shared(chars_only)
+
+
+@settings(max_examples=30)
+@given(st.lists(texts, min_size=2, max_size=4))
+def test_pinyin_batching_equals_one_text_at_a_time(batch):
+    table = np.arange(0x9FFF - 0x4E00 + 1, dtype=np.uint16) % 50
+    spec = FeatureSpec(bits=12, max_order=3, pinyin_order=2, pinyin=table)
+    doc, buckets = hashed_ngrams(batch, spec)
+    for i, text in enumerate(batch):
+        assert sorted(buckets[doc == i].tolist()) == sorted(hashed_ngrams([text], spec)[1].tolist())

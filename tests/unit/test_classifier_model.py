@@ -84,3 +84,20 @@ def test_weights_shape_mismatch_is_rejected(tmp_path):
     (tmp_path / "meta.json").write_text(meta)
     with pytest.raises(ConfigError, match="does not match"):
         load_model(tmp_path)
+
+
+def test_pinyin_model_round_trips_its_table(tmp_path):
+    model = train(EXAMPLES, TrainParams(bits=14, max_order=2, pinyin_order=2, c=5.0, max_iter=100))
+    model.save(tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded.spec.pinyin_order == 2 and np.array_equal(loaded.spec.pinyin, model.spec.pinyin)
+    assert np.allclose(loaded.predict_proba(["涩涩小姐姐"]), model.predict_proba(["涩涩小姐姐"]), atol=1e-6)
+
+
+def test_texts_without_features_score_as_the_bias_alone():
+    spec = FeatureSpec(bits=4, max_order=1)
+    weights = np.ones((16, 6), np.float32)
+    model = LinearModel(CATEGORIES, spec, weights, np.arange(6, dtype=np.float32))
+    logits = model.logits_prepared(["", "ab", ""])
+    assert np.allclose(logits[0], np.arange(6)) and np.allclose(logits[2], np.arange(6))
+    assert np.all(logits[1] > logits[0])

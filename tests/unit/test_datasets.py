@@ -75,5 +75,7 @@ def test_unknown_label_is_an_actionable_error():
 
 
 def test_novel_loader_drops_chapter_headings_and_short_lines(tmp_path):
-    (tmp_path / "n.txt").write_text("第一回 开篇\r\n\r\n  短句。\r\n" + "话说天下大势，分久必合，合久必分。周末七国分争。\r\n", "utf-8")
+    (tmp_path / "n.txt").write_text(
+        "第一回 开篇\r\n\r\n  短句。\r\n" + "话说天下大势，分久必合，合久必分。周末七国分争。\r\n", "utf-8"
+    )
     assert [t for t, _ in load_novels(tmp_path)] == ["话说天下大势，分久必合，合久必分。周末七国分争。"]

@@ -30,27 +30,52 @@ def model_group() -> None:
 
 
 @model_group.command("train")
-@click.option("--data-dir", required=True, type=click.Path(exists=True, file_okay=False), help="shared data folder")
+@click.option(
+    "--data-dir", type=click.Path(exists=True, file_okay=False), help="shared data folder (the shipped model)"
+)
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="your own labelled JSON/JSONL instead of --data-dir (repeatable)",
+)
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="folder to write meta.json + weights.npz")
 @click.option("--synthetic-dir", type=click.Path(exists=True, file_okay=False), help="project-written examples")
 @click.option("--no-eval", is_flag=True, help="skip scoring the DEV split after training")
 @click.option("--json", "as_json", is_flag=True, help="print the DEV report as JSON")
 @_friendly
-def train_cmd(data_dir: str, out: str, synthetic_dir: str | None, no_eval: bool, as_json: bool) -> None:
-    """Train deterministically on the TRAIN split and save the model to OUT."""
+def train_cmd(
+    data_dir: str | None, data_files: tuple[str, ...], out: str, synthetic_dir: str | None, no_eval: bool, as_json: bool
+) -> None:
+    """Train deterministically on the TRAIN split and save the model to OUT; print the DEV report."""
     from qinglang.evaluation.metrics import format_report
-    from qinglang.training.pipeline import train_from_data_dir
+    from qinglang.training import pipeline
 
-    model, report = train_from_data_dir(data_dir, out, synthetic_dir=synthetic_dir, evaluate_dev=not no_eval)
+    if bool(data_dir) == bool(data_files):
+        raise click.UsageError("give either --data-dir (the shared data folder) or one or more --data FILE")
+    if data_dir:
+        model, report = pipeline.train_from_data_dir(
+            data_dir, out, synthetic_dir=synthetic_dir, evaluate_dev=not no_eval
+        )
+    else:
+        model, report = pipeline.train_from_files(list(data_files), out, evaluate_dev=not no_eval)
     click.echo(f"saved model to {out} (temperature {model.temperature:.3f})", err=as_json)
     if report is not None:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False) if as_json else format_report(report))
 
 
 @model_group.command("eval")
-@click.option("--data", "data_file", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="labelled JSON/JSONL (文本/标签 or id/text/label)")
-@click.option("--model", "model_dir", type=click.Path(exists=True, file_okay=False), help="model folder (default: shipped)")
+@click.option(
+    "--data",
+    "data_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="labelled JSON/JSONL (文本/标签 or id/text/label)",
+)
+@click.option(
+    "--model", "model_dir", type=click.Path(exists=True, file_okay=False), help="model folder (default: shipped)"
+)
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 @_friendly
 def eval_cmd(data_file: str, model_dir: str | None, as_json: bool) -> None:

@@ -12,11 +12,26 @@ from __future__ import annotations
 import argparse
 import json
 
-from qinglang.evaluation.classifier import band_rates, evaluate_model, max_harm_scores, pick_threshold
+from qinglang.evaluation.classifier import band_rates, evaluate_model, max_harm_scores, pick_threshold, precision_at
 from qinglang.evaluation.datasets import CATEGORIES
 
 SHORT_SOURCES = ("chineseharm", "synthetic", "cold")
 HARM = [c for c in CATEGORIES if c != "none"]
+
+
+def band_quality(model, examples, thresholds: dict) -> dict:
+    """Per class, (precision, recall) of ``score >= review`` and of ``score >= block`` on ``examples``."""
+    from qinglang.detectors.classifier.scoring import score_texts
+
+    scored = score_texts(model, [t for t, _ in examples])
+    out = {}
+    for c in HARM:
+        scores, positive = [s.scores[c] for s in scored], [y == c for _, y in examples]
+        out[c] = {
+            band: [round(v, 3) for v in precision_at(scores, positive, thresholds[band][c])]
+            for band in ("review", "block")
+        }
+    return out
 
 
 def choose_thresholds(model, examples, review_precision: float = 0.8, block_precision: float = 0.95) -> dict:
@@ -29,6 +44,14 @@ def choose_thresholds(model, examples, review_precision: float = 0.8, block_prec
         positive = [y == c for _, y in examples]
         review[c] = pick_threshold(scores, positive, review_precision)
         block[c] = max(review[c], pick_threshold(scores, positive, block_precision))
+    return {"review": review, "block": block}
+
+
+def recommend(chosen: dict, min_review: float = 0.35, min_block: float = 0.75, abuse_block: float = 0.9) -> dict:
+    """The policy recommendation: DEV-chosen values, floored because real traffic has far more ``none``."""
+    review = {c: max(v, min_review) for c, v in chosen["review"].items()}
+    block = {c: max(v, min_block, review[c]) for c, v in chosen["block"].items()}
+    block["abuse"] = max(block["abuse"], abuse_block)
     return {"review": review, "block": block}
 
 
@@ -56,7 +79,10 @@ def report(data_dir: str, model_dir: str | None = None) -> dict:
         "dev_short_text": evaluate_model(model, short).to_dict(),
         "dev_by_source": {n: evaluate_model(model, rows).accuracy for n, rows in dev.sources.items() if rows},
         "thresholds": thresholds,
+        "recommended": recommend(thresholds),
+        "recommended_band_precision_recall_dev_short": band_quality(model, short, recommend(thresholds)),
         "clean_paragraphs_dev": clean_rates(model, paragraphs, thresholds),
+        "clean_paragraphs_dev_recommended": clean_rates(model, paragraphs, recommend(thresholds)),
     }
 
 

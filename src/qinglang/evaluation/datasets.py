@@ -78,7 +78,9 @@ def load_chineseharm(path: str | Path) -> Iterator[Example]:
         yield row["文本"], normalise_label(row["标签"])
 
 
-def load_cold(path: str | Path, *, offensive_as: str | None = None, topics: set[str] | None = None) -> Iterator[Example]:
+def load_cold(
+    path: str | Path, *, offensive_as: str | None = None, topics: set[str] | None = None
+) -> Iterator[Example]:
     """COLD csv rows: label 0 -> ``none``; label 1 -> ``offensive_as`` (skipped when None)."""
     with Path(path).open(encoding="utf-8-sig", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -137,9 +139,7 @@ def _labelled_row(row: object, path: Path, n: int) -> Example:
         return str(row["文本"]), normalise_label(row["标签"])
     label = row.get("label", row.get("category"))
     if "text" not in row and "title" not in row or label is None:
-        raise InvalidInput(
-            f"{path}:{n}: item needs 文本+标签 or text+label/category", code="invalid_dataset"
-        )
+        raise InvalidInput(f"{path}:{n}: item needs 文本+标签 or text+label/category", code="invalid_dataset")
     title, text = str(row.get("title") or ""), str(row.get("text") or "")
     return (f"{title}\n{text}" if title and text else title or text), normalise_label(label)
 

@@ -38,8 +38,9 @@ def windowed(examples: Iterable[ds.Example]) -> Iterator[ds.Example]:
 
 def _require(path: Path) -> Path:
     if not path.exists():
-        raise InvalidInput(f"training data file {path} is missing; pass the shared data folder as --data-dir",
-                           code="dataset_not_found")
+        raise InvalidInput(
+            f"training data file {path} is missing; pass the shared data folder as --data-dir", code="dataset_not_found"
+        )
     return path
 
 

@@ -30,3 +30,26 @@ def train_from_data_dir(
         return model, None
     dev = build_corpus(data_dir, dev=True, synthetic_dir=synthetic_dir)
     return model, evaluate_model(model, dev.examples())
+
+
+def train_from_files(
+    files: list[str | Path],
+    out: str | Path,
+    *,
+    params: TrainParams | None = None,
+    evaluate_dev: bool = True,
+) -> tuple[LinearModel, Report | None]:
+    """Train on a platform's own labelled files (文本/标签 or id/text/label): TRAIN split only, report on DEV."""
+    from qinglang.evaluation.classifier import evaluate_model
+    from qinglang.evaluation.datasets import load_labelled, split_examples
+    from qinglang.training.data import windowed
+
+    examples = [ex for f in files for ex in load_labelled(f)]
+    train_part = split_examples(examples, dev=False)
+    long_clean = [ex for ex in train_part if ex[1] == "none"]
+    fit = [ex for ex in train_part if ex[1] != "none"] + list(windowed(long_clean))
+    model = train(fit, params or TrainParams(), meta={"train_files": [str(f) for f in files], "split": "sha256 % 5"})
+    model.save(out)
+    if not evaluate_dev:
+        return model, None
+    return model, evaluate_model(model, split_examples(examples, dev=True))

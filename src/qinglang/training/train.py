@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qinglang.detectors.classifier.features import NORMALISER_NAME, FeatureSpec, prepare, sparse_counts
+from qinglang.detectors.classifier.features import (
+    NORMALISER_NAME,
+    FeatureSpec,
+    build_pinyin_table,
+    prepare,
+    sparse_counts,
+)
 from qinglang.detectors.classifier.model import LinearModel, softmax
 from qinglang.evaluation.datasets import CATEGORIES, Example
 from qinglang.training.data import is_calibration
@@ -21,6 +27,7 @@ from qinglang.training.data import is_calibration
 class TrainParams:
     bits: int = 18
     max_order: int = 3
+    pinyin_order: int = 3  # n-grams over toneless pinyin syllables (0 = off)
     c: float = 20.0  # inverse L2 strength of the logistic regression
     balance_power: float = 0.75  # class weight = (largest class / class size) ** power
     max_iter: int = 500
@@ -43,7 +50,8 @@ def class_weights(labels: Sequence[str], power: float) -> dict[str, float]:
 def fit_linear(texts: Sequence[str], labels: Sequence[str], params: TrainParams) -> LinearModel:
     from sklearn.linear_model import LogisticRegression
 
-    spec = FeatureSpec(bits=params.bits, max_order=params.max_order)
+    table = build_pinyin_table() if params.pinyin_order else None
+    spec = FeatureSpec(params.bits, params.max_order, params.pinyin_order, table)
     weights = class_weights(labels, params.balance_power)
     clf = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=1e-5)
     clf.fit(design_matrix(texts, spec), list(labels), sample_weight=[weights[y] for y in labels])
@@ -55,10 +63,13 @@ def _export_arrays(clf, spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
     weights = np.zeros((spec.dim, len(CATEGORIES)), dtype=np.float32)
     bias = np.full(len(CATEGORIES), -30.0, dtype=np.float32)
     known = list(clf.classes_)
+    coef, intercept = clf.coef_, clf.intercept_
+    if len(known) == 2:  # binary: sigmoid(w.x + b) == softmax over logits (0, w.x + b)
+        coef, intercept = np.vstack([np.zeros_like(coef[0]), coef[0]]), np.array([0.0, intercept[0]])
     for j, c in enumerate(CATEGORIES):
         if c in known:
-            weights[:, j] = clf.coef_[known.index(c)].astype(np.float16)
-            bias[j] = clf.intercept_[known.index(c)]
+            weights[:, j] = coef[known.index(c)].astype(np.float16)
+            bias[j] = intercept[known.index(c)]
     return weights, bias
 
 
@@ -87,6 +98,7 @@ def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None
     info.update(
         normaliser=NORMALISER_NAME,
         params={"c": params.c, "balance_power": params.balance_power, "max_iter": params.max_iter},
+        seed="none needed: lbfgs and the hash splits are deterministic",
         fit_counts=dict(sorted(Counter(y for _, y in fit).items())),
         calibration_counts=dict(sorted(Counter(y for _, y in cal).items())),
     )

@@ -33,13 +33,14 @@ class LinearModel:
             return np.zeros((0, len(self.classes)), dtype=np.float64)
         rows, cols, values = sparse_counts(prepared, self.spec)
         contrib = self.weights[cols] * values[:, None].astype(np.float32)
-        if len(prepared) == 1:
-            out = contrib.sum(axis=0, dtype=np.float64)[None, :]
+        per_doc = np.bincount(rows, minlength=len(prepared))
+        if per_doc.all():  # rows are sorted: sum each text's contiguous block in one call
+            out = np.add.reduceat(contrib, np.concatenate(([0], np.cumsum(per_doc)[:-1])), axis=0, dtype=np.float64)
         else:
-            out = np.stack(
-                [np.bincount(rows, weights=contrib[:, j], minlength=len(prepared)) for j in range(len(self.classes))],
-                axis=1,
-            )
+            columns = [
+                np.bincount(rows, weights=contrib[:, j], minlength=len(prepared)) for j in range(contrib.shape[1])
+            ]
+            out = np.stack(columns, axis=1)
         return out + self.bias.astype(np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -49,13 +50,17 @@ class LinearModel:
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(folder / "weights.npz", weights=self.weights.astype(np.float16), bias=self.bias)
+        arrays = {"weights": self.weights.astype(np.float16), "bias": self.bias}
+        if self.spec.pinyin is not None and self.spec.pinyin_order:
+            arrays["pinyin"] = self.spec.pinyin
+        np.savez_compressed(folder / "weights.npz", **arrays)
         meta = dict(self.meta or {})
         meta.update(
             format=FORMAT,
             classes=list(self.classes),
             bits=self.spec.bits,
             max_order=self.spec.max_order,
+            pinyin_order=self.spec.pinyin_order,
             temperature=self.temperature,
         )
         (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -83,7 +88,15 @@ def load_model(folder: str | Path | None = None) -> LinearModel:
     with np.load(weights_path, allow_pickle=False) as arrays:
         weights = arrays["weights"].astype(np.float32)
         bias = arrays["bias"].astype(np.float32)
-    spec = FeatureSpec(bits=int(meta["bits"]), max_order=int(meta["max_order"]))
+        pinyin = arrays["pinyin"] if "pinyin" in arrays.files else None
+    pinyin_order = int(meta.get("pinyin_order", 0))
+    if pinyin_order and pinyin is None:
+        raise ConfigError(
+            f"{weights_path}: meta.json asks for pinyin features but the table is missing", code="model_invalid"
+        )
+    spec = FeatureSpec(int(meta["bits"]), int(meta["max_order"]), pinyin_order, pinyin)
     if weights.shape != (spec.dim, len(meta["classes"])):
-        raise ConfigError(f"{weights_path}: weights shape {weights.shape} does not match meta.json", code="model_invalid")
+        raise ConfigError(
+            f"{weights_path}: weights shape {weights.shape} does not match meta.json", code="model_invalid"
+        )
     return LinearModel(tuple(meta["classes"]), spec, weights, bias, float(meta.get("temperature", 1.0)), meta)
