@@ -83,3 +83,22 @@ def test_demo_loads_idempotently_and_prints_a_key(tmp_path, monkeypatch):
     second = runner.invoke(cli, ["demo", "--no-serve"], catch_exceptions=False)
     assert "0 operators, 0 accounts, 0 list entries added" in second.output
     assert (tmp_path / "qinglang.db").exists()
+
+
+def test_demo_creates_console_users_whose_printed_passwords_sign_in(tmp_path, monkeypatch):
+    import re
+
+    from qinglang.config import DatabaseSettings, load_settings
+    from qinglang.services.review.users import sign_in
+    from qinglang.services.runtime import Runtime
+    from qinglang.storage.db import transaction
+
+    monkeypatch.chdir(tmp_path)
+    output = CliRunner().invoke(cli, ["demo", "--no-serve"], catch_exceptions=False).output
+    password = re.search(r"console user demo-reviewer: (\S+)", output).group(1)
+    runtime = Runtime.from_settings(load_settings(database=DatabaseSettings(url="sqlite:///qinglang.db")))
+    with transaction(runtime.sessions) as session:
+        assert sign_in(session, "demo-reviewer", password).role == "reviewer"
+        assert sign_in(session, "demo-reviewer", password + "x") is None
+    again = CliRunner().invoke(cli, ["demo", "--no-serve"], catch_exceptions=False).output
+    assert "console user demo-reviewer: (created earlier" in again

@@ -18,7 +18,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Create/migrate qinglang.db, load the demo data, print a demo API key and start the server."""
     from qinglang.config import DatabaseSettings, load_settings
     from qinglang.services.apikeys import SCOPES, create_api_key
-    from qinglang.services.demo import load_demo
+    from qinglang.services.demo import ensure_demo_users, load_demo
     from qinglang.services.runtime import Runtime
     from qinglang.storage.db import transaction
 
@@ -32,7 +32,12 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     )
     with transaction(runtime.sessions) as session:
         _key, secret = create_api_key(session, "demo", SCOPES, actor="demo")
+        users = ensure_demo_users(session)
     click.echo(f"demo API key (all scopes): {secret}")
+    for username, password in users.items():
+        shown = password if password else "(created earlier; its password was printed then)"
+        click.echo(f"console user {username}: {shown}")
+    click.echo(f"console: http://{host}:{port}/console  report page: http://{host}:{port}/report")
     click.echo(f'try: curl -H "Authorization: Bearer {secret}" http://{host}:{port}/v1/contents/story-0001')
     if not no_serve:
         run_server(settings, host, port, runtime)

@@ -58,3 +58,26 @@ def _create_missing(session: Session, table: type, rows: list[dict[str, Any]], c
             create(session, row, actor=DEMO_ACTOR)
             added += 1
     return added
+
+
+DEMO_USERS = (("demo-reviewer", "reviewer"), ("demo-senior", "senior"), ("demo-lead", "lead"), ("demo-auditor", "auditor"))
+
+
+def ensure_demo_users(session: Session) -> dict[str, str | None]:
+    """Console users for the demo, one per role: username -> its new password, or None if it existed already
+    (its password was printed when it was created)."""
+    import secrets
+
+    from qinglang.errors import NotFound
+    from qinglang.services.review.users import create_user, get_user_by_name
+
+    out: dict[str, str | None] = {}
+    for username, role in DEMO_USERS:
+        try:
+            get_user_by_name(session, username)
+            out[username] = None
+        except NotFound:
+            password = secrets.token_urlsafe(12)
+            create_user(session, username, password, role, actor=DEMO_ACTOR, display_name=username)
+            out[username] = password
+    return out
