@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
-from qinglang.detectors.classifier.model import LinearModel, load_model
+from qinglang.detectors.classifier.linear import LinearModel, load_model
 from qinglang.errors import ConfigError
 from qinglang.evaluation.datasets import CATEGORIES
 from qinglang.training.train import TrainParams, design_matrix, fit_temperature, train

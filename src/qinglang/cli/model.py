@@ -80,7 +80,7 @@ def train_cmd(
 @_friendly
 def eval_cmd(data_file: str, model_dir: str | None, as_json: bool) -> None:
     """Print per-class precision/recall/F1, macro-F1 and the confusion matrix for a labelled file."""
-    from qinglang.detectors.classifier.model import load_model
+    from qinglang.detectors.classifier.linear import load_model
     from qinglang.evaluation.classifier import evaluate_model
     from qinglang.evaluation.datasets import load_labelled
     from qinglang.evaluation.metrics import format_report

@@ -64,7 +64,7 @@ def clean_rates(model, corpus, thresholds: dict) -> dict:
 
 
 def report(data_dir: str, model_dir: str | None = None) -> dict:
-    from qinglang.detectors.classifier.model import load_model
+    from qinglang.detectors.classifier.linear import load_model
     from qinglang.evaluation import datasets as ds
     from qinglang.training.data import build_corpus, raw_sources
 

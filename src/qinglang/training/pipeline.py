@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qinglang.detectors.classifier.model import LinearModel
+from qinglang.detectors.classifier.linear import LinearModel
 from qinglang.evaluation.metrics import Report
 from qinglang.training.data import build_corpus
 from qinglang.training.train import TrainParams, train

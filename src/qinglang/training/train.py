@@ -18,7 +18,8 @@ from qinglang.detectors.classifier.features import (
     prepare,
     sparse_counts,
 )
-from qinglang.detectors.classifier.model import LinearModel, softmax
+from qinglang.detectors.classifier.linear import LinearModel, softmax
+from qinglang.errors import ConfigError
 from qinglang.evaluation.datasets import CATEGORIES, Example
 from qinglang.training.data import is_calibration
 
@@ -48,7 +49,13 @@ def class_weights(labels: Sequence[str], power: float) -> dict[str, float]:
 
 
 def fit_linear(texts: Sequence[str], labels: Sequence[str], params: TrainParams) -> LinearModel:
-    from sklearn.linear_model import LogisticRegression
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:  # training only; inference needs numpy alone
+        raise ConfigError(
+            "training needs scikit-learn: pip install 'qinglang[dev]' (or scikit-learn==1.9.1)",
+            code="missing_dependency",
+        ) from exc
 
     table = build_pinyin_table() if params.pinyin_order else None
     spec = FeatureSpec(params.bits, params.max_order, params.pinyin_order, table)

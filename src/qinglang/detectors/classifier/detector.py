@@ -26,7 +26,7 @@ class ClassifierDetector(Detector):
     config_class = ClassifierConfig
 
     def load(self) -> None:
-        from qinglang.detectors.classifier.model import load_model
+        from qinglang.detectors.classifier.linear import load_model
 
         self.model = load_model(self.config.model_dir)
         self._loaded = True

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qinglang.detectors.classifier.features import prepare
-from qinglang.detectors.classifier.model import LinearModel, softmax
+from qinglang.detectors.classifier.linear import LinearModel, softmax
 from qinglang.detectors.classifier.windows import windows
 
 

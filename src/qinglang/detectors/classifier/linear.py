@@ -12,7 +12,7 @@ import numpy as np
 from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
 from qinglang.errors import ConfigError
 
-DEFAULT_MODEL_DIR = Path(__file__).with_name("model")
+DEFAULT_MODEL_DIR = Path(__file__).with_name("model")  # a package, so wheels ship its data files
 FORMAT = "qinglang-hashed-linear/1"
 
 

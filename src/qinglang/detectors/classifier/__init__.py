@@ -1,0 +1,1 @@
+"""The classifier detector: hashed character and pinyin n-grams, a linear model, windowed long-text scoring."""
