@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -110,9 +111,12 @@ def _lines(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
+_DATE = re.compile(r"[0-9]{1,4}[年月][0-9]{1,2}[日号]?")  # dates (6月4日) are political or news, not a category here
+
+
 def shape_ok(term: str) -> bool:
     """Drop shapes that cannot be precise: single characters, bare numbers, short Latin, over-long phrases."""
-    if len(term) < 2 or len(term) > 10 or term.isdigit():
+    if len(term) < 2 or len(term) > 10 or term.isdigit() or _DATE.search(term):
         return False
     if term.isascii():
         return len(term) >= 3 and any(c.isalpha() for c in term)

@@ -36,7 +36,7 @@ class ApiSettings(_Section):
 
 
 class ScreeningSettings(_Section):
-    detectors: list[str] = Field(default_factory=lambda: ["lexicon", "contacts", "links", "qr", "phash"])
+    detectors: list[str] = Field(default_factory=lambda: ["lexicon", "contacts", "classifier", "links", "qr", "phash"])
     detector_config: dict[str, dict[str, Any]] = Field(default_factory=dict)
     policy_path: Path | None = None  # None: the policy shipped in the package
     shadow_policy_path: Path | None = None
