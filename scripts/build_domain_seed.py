@@ -22,7 +22,7 @@ from pathlib import Path
 
 from qinglang.links.canonical import registrable_domain
 
-DEFAULT_SOURCE = Path("/work/shared/data/lexicon_konsheng/非法网址.txt")
+DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data" / "lexicon_konsheng" / "非法网址.txt"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/qinglang/data/known_bad_domains.txt"
 MAJOR_SITES = frozenset(
     """

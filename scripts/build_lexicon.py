@@ -1,6 +1,6 @@
 """Build the shipped lexicon (src/qinglang/detectors/lexicon/lexicon.tsv) from its sources, deterministically.
 
-    .venv/bin/python scripts/build_lexicon.py [--data /work/shared/data]
+    .venv/bin/python scripts/build_lexicon.py [--data ../shared/data]
 
 Sources (every term keeps its source file and licence):
   lexicon_houbb/sensitive_word_tags.txt (Apache-2.0): tag 2 -> porn, tag 3 -> gambling, tag 4 with fraud keywords -> fraud
@@ -285,7 +285,7 @@ def build(data: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/data"), help="shared data folder")
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data", help="shared data folder")
     args = parser.parse_args(argv)
     stats = build(args.data)
     (OUT / "curation_stats.json").write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

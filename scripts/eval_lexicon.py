@@ -1,6 +1,6 @@
 """Evaluate the lexicon and contacts detectors on the shared DEV split and measure their throughput.
 
-    .venv/bin/python scripts/eval_lexicon.py [--data /work/shared/data] [--json]
+    .venv/bin/python scripts/eval_lexicon.py [--data ../shared/data] [--json]
 
 DEV split: a text is DEV iff int(sha256(text).hexdigest(), 16) % 5 == 0 (qinglang.evaluation.datasets.is_dev).
 Labelled positives: ChineseHarm extra_not_in_bench.json DEV texts. Clean negatives: DEV texts of the cmrc2018 trial
@@ -128,7 +128,7 @@ def throughput(items: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args(argv)
     harm, clean = dev_sets(args.data)

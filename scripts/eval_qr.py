@@ -16,7 +16,7 @@ from pathlib import Path
 from qinglang.detectors.qr.decode import WeChatDecoder, decode_qr
 from qinglang.imaging import load_image
 
-DEFAULT_DATA = Path("/work/shared/data/zxing_blackbox_qr")
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "zxing_blackbox_qr"
 POSITIVE_SETS = ("qrcode-1", "qrcode-2", "qrcode-3")
 NEGATIVE_SETS = ("falsepositives-2",)
 

@@ -19,7 +19,7 @@ from qinglang.detectors.qr.samples import poster, qr_image, to_bytes  # noqa: E4
 
 GROUP = "https://weixin.qq.com/g/AQYAAHk3Zx8fVb2Qm"
 QQ_LONG = "https://qm.qq.com/cgi-bin/qm/qr?k=abcdefghijklmnopqrstuvwxyz012345&jump_from=webapi"
-BLACKBOX = Path("/work/shared/data/zxing_blackbox_qr")
+BLACKBOX = Path(__file__).resolve().parents[3] / "shared" / "data" / "zxing_blackbox_qr"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Every classifier figure in docs/evaluation.md, from one command:
 
-    python -m qinglang.evaluation.classifier_report --data-dir /work/shared/data [--model DIR]
+    python -m qinglang.evaluation.classifier_report --data-dir ../shared/data [--model DIR]
 
 DEV split only (``is_dev``), never trained on. Prints JSON: the DEV report over all sources, the report over the
 short-text sources (ChineseHarm + project-written + COLD), per-source accuracy, per-class thresholds chosen on the
