@@ -91,3 +91,15 @@ def test_pinyin_batching_equals_one_text_at_a_time(batch):
     doc, buckets = hashed_ngrams(batch, spec)
     for i, text in enumerate(batch):
         assert sorted(buckets[doc == i].tolist()) == sorted(hashed_ngrams([text], spec)[1].tolist())
+
+
+def test_sublinear_counts_damp_repeated_ngrams_and_keep_unit_norm():
+    raw = FeatureSpec(bits=12, max_order=1)
+    damped = FeatureSpec(bits=12, max_order=1, sublinear=True)
+    text = "色色色色色好"
+    _, cols_raw, v_raw = sparse_counts([text], raw)
+    _, cols_sub, v_sub = sparse_counts([text], damped)
+    assert np.array_equal(cols_raw, cols_sub)
+    ratio_raw, ratio_sub = v_raw.max() / v_raw.min(), v_sub.max() / v_sub.min()
+    assert np.isclose(ratio_raw, 5.0) and np.isclose(ratio_sub, 1.0 + np.log(5.0))
+    assert np.isclose((v_sub**2).sum(), 1.0)

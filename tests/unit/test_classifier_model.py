@@ -101,3 +101,12 @@ def test_texts_without_features_score_as_the_bias_alone():
     logits = model.logits_prepared(["", "ab", ""])
     assert np.allclose(logits[0], np.arange(6)) and np.allclose(logits[2], np.arange(6))
     assert np.all(logits[1] > logits[0])
+
+
+def test_sublinear_setting_survives_save_and_load(tmp_path):
+    model = train(EXAMPLES, TrainParams(bits=12, max_order=2, c=5.0, max_iter=100, sublinear=True))
+    model.save(tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded.spec.sublinear is True
+    texts = ["刷单返利先垫付垫付", "约小姐姐"]
+    assert np.allclose(loaded.predict_proba(texts), model.predict_proba(texts), atol=1e-6)

@@ -29,6 +29,7 @@ class TrainParams:
     bits: int = 18
     max_order: int = 3
     pinyin_order: int = 3  # n-grams over toneless pinyin syllables (0 = off)
+    sublinear: bool = False  # 1 + ln(count) instead of raw counts, before L2 scaling
     c: float = 20.0  # inverse L2 strength of the logistic regression
     balance_power: float = 0.75  # class weight = (largest class / class size) ** power
     max_iter: int = 500
@@ -58,7 +59,7 @@ def fit_linear(texts: Sequence[str], labels: Sequence[str], params: TrainParams)
         ) from exc
 
     table = build_pinyin_table() if params.pinyin_order else None
-    spec = FeatureSpec(params.bits, params.max_order, params.pinyin_order, table)
+    spec = FeatureSpec(params.bits, params.max_order, params.pinyin_order, table, params.sublinear)
     weights = class_weights(labels, params.balance_power)
     clf = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=1e-5)
     clf.fit(design_matrix(texts, spec), list(labels), sample_weight=[weights[y] for y in labels])

@@ -3,7 +3,7 @@
 Training and inference share this module, so the features are identical bit for bit. A text is normalised
 (:func:`prepare`), framed by begin/end markers, and every character n-gram (orders ``1..max_order``) is hashed
 with a 64-bit polynomial hash and multiplicative (Fibonacci) hashing into ``2**bits`` buckets. Feature values are bucket counts
-scaled to unit L2 norm per text.
+(optionally sublinear, ``1 + ln count``) scaled to unit L2 norm per text.
 """
 
 from __future__ import annotations
@@ -44,12 +44,14 @@ def prepare(text: str) -> str:
 class FeatureSpec:
     """``bits``: log2 of the bucket count; ``max_order``: longest character n-gram; ``pinyin_order``: longest
     n-gram over the characters' toneless pinyin syllables (0 = off), which makes homophone spellings
-    (色色/涩涩/瑟瑟) share features. ``pinyin`` maps code point ``0x4E00 + i`` to a syllable id (0 = none)."""
+    (色色/涩涩/瑟瑟) share features. ``pinyin`` maps code point ``0x4E00 + i`` to a syllable id (0 = none).
+    ``sublinear``: a bucket seen ``k`` times counts ``1 + ln k`` instead of ``k`` (before the L2 scaling)."""
 
     bits: int = 18
     max_order: int = 3
     pinyin_order: int = 0
     pinyin: np.ndarray | None = None
+    sublinear: bool = False
 
     @property
     def dim(self) -> int:
@@ -145,6 +147,8 @@ def sparse_counts(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, 
     keys = keys.astype(np.int64)
     rows, cols = keys >> spec.bits, keys & (spec.dim - 1)
     counts = counts.astype(np.float64)
+    if spec.sublinear:
+        counts = 1.0 + np.log(counts)
     norms = np.sqrt(np.bincount(rows, weights=counts * counts, minlength=len(texts)))
     values = counts / np.where(norms[rows] > 0, norms[rows], 1.0)
     return rows, cols, values

@@ -61,6 +61,7 @@ class LinearModel:
             bits=self.spec.bits,
             max_order=self.spec.max_order,
             pinyin_order=self.spec.pinyin_order,
+            sublinear=self.spec.sublinear,
             temperature=self.temperature,
         )
         (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -94,7 +95,7 @@ def load_model(folder: str | Path | None = None) -> LinearModel:
         raise ConfigError(
             f"{weights_path}: meta.json asks for pinyin features but the table is missing", code="model_invalid"
         )
-    spec = FeatureSpec(int(meta["bits"]), int(meta["max_order"]), pinyin_order, pinyin)
+    spec = FeatureSpec(int(meta["bits"]), int(meta["max_order"]), pinyin_order, pinyin, bool(meta.get("sublinear")))
     if weights.shape != (spec.dim, len(meta["classes"])):
         raise ConfigError(
             f"{weights_path}: weights shape {weights.shape} does not match meta.json", code="model_invalid"
