@@ -29,7 +29,7 @@ class TrainParams:
     bits: int = 18
     max_order: int = 3
     pinyin_order: int = 3  # n-grams over toneless pinyin syllables (0 = off)
-    sublinear: bool = False  # 1 + ln(count) instead of raw counts, before L2 scaling
+    sublinear: bool = True  # 1 + ln(count) instead of raw counts, before L2 scaling
     c: float = 20.0  # inverse L2 strength of the logistic regression
     balance_power: float = 0.75  # class weight = (largest class / class size) ** power
     max_iter: int = 500
@@ -105,7 +105,12 @@ def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None
     info = dict(meta or {})
     info.update(
         normaliser=NORMALISER_NAME,
-        params={"c": params.c, "balance_power": params.balance_power, "max_iter": params.max_iter},
+        params={
+            "c": params.c,
+            "balance_power": params.balance_power,
+            "max_iter": params.max_iter,
+            "sublinear": params.sublinear,
+        },
         seed="none needed: lbfgs and the hash splits are deterministic",
         fit_counts=dict(sorted(Counter(y for _, y in fit).items())),
         calibration_counts=dict(sorted(Counter(y for _, y in cal).items())),
