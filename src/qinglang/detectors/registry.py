@@ -21,6 +21,7 @@ BUILTIN_DETECTORS: dict[str, str] = {
     "phash": "qinglang.detectors.phash.detector:PhashDetector",
     "image": "qinglang.detectors.image.detector:ImageDetector",
     "image_text": "qinglang.detectors.image.ocr:ImageTextDetector",
+    "guard": "qinglang.detectors.guard.detector:GuardDetector",
 }
 
 
