@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -165,9 +166,18 @@ class RegisterSnapshot:
             return hit
         from qinglang.detectors.phash.hashing import match_hashes
 
-        listed = {v: e for (lst, kind, v), e in self.index.items() if lst == list_name and kind == ListKind.IMAGE_HASH}
-        nearest = match_hashes(value, listed, self.image_hash_threshold)
+        listed = self._image_hashes.get(list_name, {})
+        nearest = match_hashes(value, listed, self.image_hash_threshold) if listed else []
         return listed[nearest[0][0]] if nearest else None
+
+    @cached_property
+    def _image_hashes(self) -> dict[str, dict[str, RegisterEntry]]:
+        """list name -> {canonical hash: entry}, built once per snapshot instead of once per image."""
+        out: dict[str, dict[str, RegisterEntry]] = {}
+        for (list_name, kind, value), entry in self.index.items():
+            if kind == ListKind.IMAGE_HASH:
+                out.setdefault(list_name, {})[value] = entry
+        return out
 
     def allows(self, signal: Signal) -> bool:
         """Whether an allow entry covers this signal's target (or every text it matched, for terms)."""
