@@ -3,7 +3,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qinglang.detectors.classifier.features import FeatureSpec, hashed_ngrams, prepare, sparse_counts
-from qinglang.detectors.classifier.windows import windows
+from qinglang.detectors.classifier.windows import prepared_windows, windows
+from qinglang.text.normalize import normalize
 
 SPEC = FeatureSpec(bits=12, max_order=3)
 texts = st.text(alphabet=st.sampled_from("色情加微信abc０１２ ，。！\n😀"), max_size=40)
@@ -68,6 +69,35 @@ def test_a_sentence_inside_long_text_has_its_own_window():
     text = "天气很好，大家出门散步。" * 30 + "加我微信看福利。" + "天气很好，大家出门散步。" * 30
     at = text.index("加我微信")
     assert any(s <= at and at + 8 <= e and e - s <= 60 for s, e in windows(text))
+
+
+@settings(max_examples=150)
+@given(st.text(alphabet=st.sampled_from("色情加微信看福利abc０１２三四五 *，。！\n😀"), max_size=120))
+def test_prepare_is_idempotent(text):
+    # training stores long texts' windows already prepared and prepares every example again
+    assert prepare(prepare(text)) == prepare(text)
+
+
+@settings(max_examples=60)
+@given(st.text(alphabet=st.sampled_from("天气很好加微信看福利０１２ *。！\n😀"), min_size=301, max_size=900))
+def test_prepared_windows_map_back_to_the_original(text):
+    full = prepare(text)
+    out = prepared_windows(text)
+    assert out and all(0 <= s <= e <= len(text) for s, e, _ in out)
+    assert all(window in full for _, _, window in out)  # windows are cut from the text normalised once
+    norm = normalize(text)
+    first, last = len(norm.text) - len(norm.text.lstrip()), len(norm.text.rstrip())
+    if first < last:  # the windows reach from the first to the last visible character that survives normalisation
+        assert min(s for s, _, _ in out) <= norm.original_span(first, last)[0]
+        assert max(e for _, e, _ in out) >= norm.original_span(first, last)[1]
+
+
+def test_prepared_windows_of_a_long_text_point_at_the_buried_sentence():
+    text = "天气很好，大家出门散步。" * 30 + "加 我 微 信 看 福 利。" + "天气很好，大家出门散步。" * 30
+    at = text.index("加 我")
+    hits = [(s, e) for s, e, w in prepared_windows(text) if "加我微信看福利" in w and len(w) <= 60]
+    assert hits and all(s <= at and at + 13 <= e for s, e in hits)
+    assert prepared_windows("短文本１２")[0] == (0, 5, prepare("短文本１２"))
 
 
 def test_pinyin_view_makes_homophone_spellings_share_features():

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qinglang.detectors.classifier.windows import windows
+from qinglang.detectors.classifier.windows import prepared_windows
 from qinglang.errors import InvalidInput
 from qinglang.evaluation import datasets as ds
 
@@ -30,10 +30,14 @@ def is_calibration(text: str) -> bool:
 
 
 def windowed(examples: Iterable[ds.Example]) -> Iterator[ds.Example]:
-    """Long clean texts become their windows, as the detector scores them."""
+    """Long clean texts become their windows, as the detector scores them.
+
+    A window is yielded as the model sees it (already prepared); preparing it again changes nothing, which
+    ``tests/unit/test_classifier_features.py`` checks.
+    """
     for text, label in examples:
-        for s, e in windows(text):
-            yield text[s:e], label
+        for _, _, window in prepared_windows(text):
+            yield window, label
 
 
 def _require(path: Path) -> Path:

@@ -17,7 +17,7 @@ import numpy as np
 _MUL = np.uint64(0x100000001B3)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
 _BOS, _EOS = 0x02, 0x03
-_DIGITS = str.maketrans("0123456789", "0000000000")
+DIGIT_FOLD = str.maketrans("0123456789", "0000000000")
 
 
 def _fallback_normalise(text: str) -> str:
@@ -37,7 +37,7 @@ _NORMALISE, NORMALISER_NAME = _normaliser()
 
 def prepare(text: str) -> str:
     """The string n-grams are taken from: the shared normaliser, then every ASCII digit folded to ``0``."""
-    return _NORMALISE(text).translate(_DIGITS)
+    return _NORMALISE(text).translate(DIGIT_FOLD)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -1,4 +1,4 @@
-"""The shipped linear model: hashed n-gram weights in ``weights.npz`` plus ``meta.json``. numpy only, no pickle."""
+"""The shipped linear model: hashed n-gram weights in ``weights.npz`` plus ``meta.json``. numpy and scipy, no pickle."""
 
 from __future__ import annotations
 
@@ -28,20 +28,22 @@ class LinearModel:
     meta: dict | None = None
 
     def logits_prepared(self, prepared: Sequence[str]) -> np.ndarray:
-        """Raw class logits for texts already passed through :func:`prepare`."""
+        """Raw class logits for texts already passed through :func:`prepare`.
+
+        Several texts (a long text's windows, a batch): the features go into a CSR matrix (rows are already sorted by text) and meet the weights in one sparse
+        product, which avoids materialising a (n-grams x classes) array per call.
+        """
+        from scipy.sparse import csr_matrix
+
         if not prepared:
             return np.zeros((0, len(self.classes)), dtype=np.float64)
         rows, cols, values = sparse_counts(prepared, self.spec)
-        contrib = self.weights[cols] * values[:, None].astype(np.float32)
-        per_doc = np.bincount(rows, minlength=len(prepared))
-        if per_doc.all():  # rows are sorted: sum each text's contiguous block in one call
-            out = np.add.reduceat(contrib, np.concatenate(([0], np.cumsum(per_doc)[:-1])), axis=0, dtype=np.float64)
-        else:
-            columns = [
-                np.bincount(rows, weights=contrib[:, j], minlength=len(prepared)) for j in range(contrib.shape[1])
-            ]
-            out = np.stack(columns, axis=1)
-        return out + self.bias.astype(np.float64)
+        if len(prepared) == 1:  # one short text: a plain dot product, without the sparse matrix's set-up cost
+            logits = values.astype(np.float32) @ self.weights[cols]
+            return logits[None, :].astype(np.float64) + self.bias.astype(np.float64)
+        indptr = np.searchsorted(rows, np.arange(len(prepared) + 1))
+        features = csr_matrix((values.astype(np.float32), cols, indptr), shape=(len(prepared), self.spec.dim))
+        return (features @ self.weights).astype(np.float64) + self.bias.astype(np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated class probabilities, one row per text, columns in ``classes`` order."""

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qinglang.detectors.classifier.features import prepare
 from qinglang.detectors.classifier.linear import LinearModel, softmax
-from qinglang.detectors.classifier.windows import windows
+from qinglang.detectors.classifier.windows import prepared_windows
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,42 +20,51 @@ class WindowScore:
 
 @dataclass(frozen=True, slots=True)
 class TextScore:
-    """Per-class document scores plus every window's scores (offsets into the ORIGINAL text)."""
+    """Per-class document scores plus every window's scores (offsets into the ORIGINAL text).
+
+    ``probs`` holds one row per window (columns in ``classes`` order); :attr:`windows` turns them into
+    :class:`WindowScore` objects only when asked, since most texts need just the document scores.
+    """
 
     scores: dict[str, float]
-    windows: tuple[WindowScore, ...]
+    classes: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    probs: np.ndarray
 
     @property
     def category(self) -> str:
         return max(self.scores, key=self.scores.__getitem__)
 
+    @property
+    def windows(self) -> tuple[WindowScore, ...]:
+        return tuple(
+            WindowScore(s, e, dict(zip(self.classes, map(float, row), strict=True)))
+            for (s, e), row in zip(self.spans, self.probs, strict=True)
+        )
+
     def top_windows(self, label: str, k: int = 3) -> list[WindowScore]:
-        ranked = sorted(self.windows, key=lambda w: w.scores[label], reverse=True)
-        return ranked[:k]
+        column = self.probs[:, self.classes.index(label)]
+        order = np.argsort(-column, kind="stable")[:k]
+        return [self.windows[i] for i in order] if len(order) else []
 
 
 def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none") -> dict[str, float]:
     """Harm classes take their max over windows; ``none`` takes its min (the least clean window)."""
-    out = {}
-    for j, c in enumerate(classes):
-        out[c] = float(probs[:, j].min() if c == none_label else probs[:, j].max())
-    return out
+    top, bottom = probs.max(axis=0), probs.min(axis=0)
+    return {c: float(bottom[j] if c == none_label else top[j]) for j, c in enumerate(classes)}
 
 
 def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
     """Score many texts in one vectorised pass over all their windows."""
-    spans = [windows(t) for t in texts]
-    flat = [prepare(t[s:e]) for t, ws in zip(texts, spans, strict=True) for s, e in ws]
+    per_text = [prepared_windows(t) for t in texts]
+    flat = [w for ws in per_text for _, _, w in ws]
     probs = softmax(model.logits_prepared(flat) / model.temperature) if flat else np.zeros((0, len(model.classes)))
     out, pos = [], 0
-    for ws in spans:
+    for ws in per_text:
         block = probs[pos : pos + len(ws)]
         pos += len(ws)
-        wins = tuple(
-            WindowScore(s, e, {c: float(p) for c, p in zip(model.classes, row, strict=True)})
-            for (s, e), row in zip(ws, block, strict=True)
-        )
-        out.append(TextScore(aggregate(block, model.classes), wins))
+        spans = tuple((s, e) for s, e, _ in ws)
+        out.append(TextScore(aggregate(block, model.classes), model.classes, spans, block))
     return out
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from qinglang.detectors.classifier.features import DIGIT_FOLD, prepare
+from qinglang.text.normalize import normalize_cached
+
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+[”」』\"']?")
 
 
@@ -59,3 +62,23 @@ def windows(text: str, *, size: int = 200, max_size: int = 300, short: int = 60)
     wide = _pack(pieces, size, overlap=True)
     narrow = [w for w in _pack(pieces, short, overlap=False) if w not in set(wide)]
     return wide + narrow
+
+
+def prepared_windows(text: str, **sizes: int) -> list[tuple[int, int, str]]:
+    """``(start, end, prepared)`` for each window of ``text``: offsets into the ORIGINAL text and the window's
+    string as the model sees it (:func:`~qinglang.detectors.classifier.features.prepare` output).
+
+    A long text is normalised once (through the cache the other detectors share) and its windows are cut from the
+    normalised string, so overlapping windows do not normalise the same characters again; each window is mapped
+    back to the original for evidence. Training windows long texts with this same function.
+    """
+    max_size = sizes.get("max_size", 300)
+    if len(text) <= max_size:
+        return [(0, len(text), prepare(text))]
+    norm = normalize_cached(text)
+    folded = norm.text.translate(DIGIT_FOLD)
+    out = []
+    for s, e in windows(norm.text, **sizes):
+        start, end = norm.original_span(s, e)
+        out.append((start, end, folded[s:e]))
+    return out
