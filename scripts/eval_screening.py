@@ -26,14 +26,21 @@ ROOT = Path(__file__).resolve().parent.parent
 QINGLANG = [sys.executable, "-m", "qinglang.cli.main"]
 
 
-def short_text_dev(data: Path) -> list[tuple[str, str]]:
-    """ChineseHarm DEV + project-written fraud/none DEV + COLD safe DEV: the short-text view."""
+def real_short_text_dev(data: Path) -> list[tuple[str, str]]:
+    """ChineseHarm DEV + COLD safe DEV: real platform texts only, nothing written for the project."""
     rows = list(ds.load_chineseharm(data / "chineseharm_bench" / "extra_not_in_bench.json"))
-    for name in ("fraud.jsonl", "none.jsonl"):
-        rows += ds.load_labelled(ROOT / "data" / "synthetic" / name)
     rows += ds.load_cold(data / "coldataset" / "dev.csv")
     rows += ds.load_cold(data / "coldataset" / "train.csv")
     return ds.split_examples(rows, dev=True)
+
+
+def short_text_dev(data: Path) -> list[tuple[str, str]]:
+    """The real view plus the project-written fraud/none DEV items: the six-class short-text view. The
+    project-written porn examples (data/synthetic/porn.jsonl) are left out so porn is measured on real text."""
+    rows = []
+    for name in ("fraud.jsonl", "none.jsonl"):
+        rows += ds.load_labelled(ROOT / "data" / "synthetic" / name)
+    return real_short_text_dev(data) + ds.split_examples(rows, dev=True)
 
 
 def clean_paragraphs_dev(data: Path) -> dict[str, list[str]]:
@@ -68,6 +75,9 @@ def run(data: Path, detectors: str | None) -> dict:
         rows = short_text_dev(data)
         out = screen([t for t, _ in rows], detectors, Path(tmp))
         report = evaluate([c for _, c in rows], [predicted(line) for line in out])
+        real = set(real_short_text_dev(data))
+        keep = [i for i, row in enumerate(rows) if row in real]
+        real_report = evaluate([rows[i][1] for i in keep], [predicted(out[i]) for i in keep])
         clean = {}
         for name, texts in clean_paragraphs_dev(data).items():
             verdicts = [line["verdict"] for line in screen(texts, detectors, Path(tmp))]
@@ -76,7 +86,8 @@ def run(data: Path, detectors: str | None) -> dict:
                 "block_rate": round(verdicts.count("block") / len(verdicts), 4),
                 "not_pass_rate": round(sum(v != "pass" for v in verdicts) / len(verdicts), 4),
             }
-    return {"detectors": detectors or "default", "short_text_dev": report, "clean_dev": clean}
+    return {"detectors": detectors or "default", "short_text_dev": report, "real_short_text_dev": real_report,
+            "clean_dev": clean}
 
 
 def main() -> None:
@@ -88,9 +99,11 @@ def main() -> None:
     result = run(args.data_dir, args.detectors)
     if args.json:
         result["short_text_dev"] = result["short_text_dev"].to_dict()
+        result["real_short_text_dev"] = result["real_short_text_dev"].to_dict()
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
     print(f"detectors: {result['detectors']}\n{format_report(result['short_text_dev'])}")
+    print(f"real texts only (ChineseHarm + COLD):\n{format_report(result['real_short_text_dev'])}")
     for name, rates in result["clean_dev"].items():
         print(f"clean {name}: {rates}")
 

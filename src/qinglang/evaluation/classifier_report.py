@@ -3,7 +3,8 @@
     python -m qinglang.evaluation.classifier_report --data-dir ../shared/data [--model DIR]
 
 DEV split only (``is_dev``), never trained on. Prints JSON: the DEV report over all sources, the report over the
-short-text sources (ChineseHarm + project-written + COLD), per-source accuracy, per-class thresholds chosen on the
+short-text sources (ChineseHarm + project-written + COLD) and over the real ones alone (ChineseHarm + COLD),
+per-source accuracy, per-class thresholds chosen on the
 short-text DEV view, and the share of clean paragraphs (cmrc2018, classical novels) in each band.
 """
 
@@ -16,6 +17,7 @@ from qinglang.evaluation.classifier import band_rates, evaluate_model, max_harm_
 from qinglang.evaluation.datasets import CATEGORIES
 
 SHORT_SOURCES = ("chineseharm", "synthetic", "cold")
+REAL_SOURCES = ("chineseharm", "cold")  # real platform texts: nothing written for the project
 HARM = [c for c in CATEGORIES if c != "none"]
 
 
@@ -70,13 +72,15 @@ def report(data_dir: str, model_dir: str | None = None) -> dict:
 
     model = load_model(model_dir)
     dev = build_corpus(data_dir, dev=True)
-    short = [ex for name in SHORT_SOURCES for ex in dev.sources[name]]
+    # project-written porn is left out of every view: porn is measured on real texts only
+    short = [ex for name in SHORT_SOURCES for ex in dev.sources[name] if not (name == "synthetic" and ex[1] == "porn")]
     thresholds = choose_thresholds(model, short)
     raw = raw_sources(data_dir)
     paragraphs = {name: [t for t, _ in ds.split_examples(raw[name], dev=True)] for name in ("cmrc2018", "novels")}
     return {
         "dev_all": evaluate_model(model, dev.examples()).to_dict(),
         "dev_short_text": evaluate_model(model, short).to_dict(),
+        "dev_real_short_text": evaluate_model(model, [ex for n in REAL_SOURCES for ex in dev.sources[n]]).to_dict(),
         "dev_by_source": {n: evaluate_model(model, rows).accuracy for n, rows in dev.sources.items() if rows},
         "thresholds": thresholds,
         "recommended": recommend(thresholds),
