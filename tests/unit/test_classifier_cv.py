@@ -1,4 +1,4 @@
-from qinglang.training.cv import cross_validate, fold_of, out_of_fold
+from qinglang.training.cv import cross_validate, fold_of, out_of_fold, parse_args
 from qinglang.training.train import TrainParams
 
 EXAMPLES = [
@@ -25,3 +25,10 @@ def test_cross_validation_reports_only_the_short_text_sources():
     sources = {"chineseharm": EXAMPLES[:20], "novels": EXAMPLES[20:], "cold": []}
     report = cross_validate(sources, PARAMS, folds=3)
     assert report.total == 20
+
+
+def test_command_line_defaults_are_the_shipped_training_parameters():
+    _, params = parse_args(["--data-dir", "x"])
+    assert params == TrainParams()
+    _, params = parse_args(["--data-dir", "x", "--c", "5", "--raw-counts", "--symbol-weight", "0"])
+    assert (params.c, params.sublinear, params.symbol_weight) == (5.0, False, 0.0)

@@ -83,21 +83,47 @@ def test_prepare_is_idempotent(text):
 def test_prepared_windows_map_back_to_the_original(text):
     full = prepare(text)
     out = prepared_windows(text)
-    assert out and all(0 <= s <= e <= len(text) for s, e, _ in out)
-    assert all(window in full for _, _, window in out)  # windows are cut from the text normalised once
+    assert out and all(0 <= s <= e <= len(text) for s, e, _, _ in out)
+    assert all(window in full and raw == window for _, _, window, raw in out)  # cut from the text normalised once
     norm = normalize(text)
     first, last = len(norm.text) - len(norm.text.lstrip()), len(norm.text.rstrip())
     if first < last:  # the windows reach from the first to the last visible character that survives normalisation
-        assert min(s for s, _, _ in out) <= norm.original_span(first, last)[0]
-        assert max(e for _, e, _ in out) >= norm.original_span(first, last)[1]
+        assert min(s for s, _, _, _ in out) <= norm.original_span(first, last)[0]
+        assert max(e for _, e, _, _ in out) >= norm.original_span(first, last)[1]
 
 
 def test_prepared_windows_of_a_long_text_point_at_the_buried_sentence():
     text = "天气很好，大家出门散步。" * 30 + "加 我 微 信 看 福 利。" + "天气很好，大家出门散步。" * 30
     at = text.index("加 我")
-    hits = [(s, e) for s, e, w in prepared_windows(text) if "加我微信看福利" in w and len(w) <= 60]
+    hits = [(s, e) for s, e, w, _ in prepared_windows(text) if "加我微信看福利" in w and len(w) <= 60]
     assert hits and all(s <= at and at + 13 <= e for s, e in hits)
-    assert prepared_windows("短文本１２")[0] == (0, 5, prepare("短文本１２"))
+    assert prepared_windows("短文本１２") == [(0, 5, prepare("短文本１２"), "短文本１２")]  # whole: raw is the text
+
+
+SYMBOLS = FeatureSpec(bits=12, max_order=3, sublinear=True, symbol_weight=0.6)
+
+
+def test_symbol_view_keeps_the_emoji_the_normaliser_drops():
+    assert prepare("今天🦌了吗") == prepare("今天了吗")  # the normaliser strips the emoji between two CJK characters
+    with_emoji, without = sparse_counts(["今天了吗"], SYMBOLS, ["今天🦌了吗"]), sparse_counts(["今天了吗"], SYMBOLS)
+    assert len(with_emoji[1]) == len(without[1]) + 3  # 🦌, 天🦌, 🦌了
+    norms = np.bincount(with_emoji[0], weights=with_emoji[2] ** 2)
+    assert np.allclose(norms, [1.0 + 0.6**2])  # n-gram block of norm 1, symbol block of norm 0.6
+    off = sparse_counts(["今天了吗"], SPEC, ["今天🦌了吗"])
+    assert len(off[1]) == len(sparse_counts(["今天了吗"], SPEC)[1])  # symbol_weight 0: no symbol features
+
+
+@settings(max_examples=60)
+@given(st.lists(texts, min_size=1, max_size=6))
+def test_symbol_view_batched_equals_one_text_at_a_time(batch):
+    prepared = [prepare(t) for t in batch]
+    rows, cols, values = sparse_counts(prepared, SYMBOLS, batch)
+    assert np.all(np.diff(rows) >= 0)  # sorted by text, as the CSR product needs
+    for i, (p, t) in enumerate(zip(prepared, batch, strict=True)):
+        _, c1, v1 = sparse_counts([p], SYMBOLS, [t])
+        assert sorted(zip(cols[rows == i].tolist(), values[rows == i].round(9).tolist(), strict=True)) == sorted(
+            zip(c1.tolist(), v1.round(9).tolist(), strict=True)
+        )
 
 
 def test_pinyin_view_makes_homophone_spellings_share_features():

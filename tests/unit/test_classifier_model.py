@@ -32,6 +32,24 @@ def test_numpy_scoring_matches_the_training_design_matrix(tiny_model):
     assert np.allclose(one_by_one, got, rtol=0, atol=1e-5)
 
 
+def test_detector_scoring_feeds_the_symbol_view_the_raw_text_like_training():
+    from qinglang.detectors.classifier.linear import softmax
+    from qinglang.detectors.classifier.scoring import score_texts
+
+    tiny_model = train([*EXAMPLES, *[(f"今天{i}🦌了", "porn") for i in range(12)]], PARAMS)
+    texts = ["今天🦌了吗", "加我✈️看福利视频", "百家乐🎰充值", "今天天气不错"]
+    assert tiny_model.spec.symbol_weight > 0
+    expected = design_matrix(texts, tiny_model.spec) @ tiny_model.weights.astype(np.float64) + tiny_model.bias
+    expected = softmax(expected / tiny_model.temperature)
+    batched = np.vstack([s.probs for s in score_texts(tiny_model, texts)])
+    one_by_one = np.vstack([score_texts(tiny_model, [t])[0].probs for t in texts])
+    assert np.allclose(batched, expected, atol=1e-5) and np.allclose(one_by_one, expected, atol=1e-5)
+    without_symbols = softmax((design_matrix([prepare(t) for t in texts], tiny_model.spec) @ tiny_model.weights
+                               + tiny_model.bias) / tiny_model.temperature)
+    assert batched[0, 0] > without_symbols[0, 0]  # 🦌 itself pushes towards porn
+    assert np.allclose(batched[3], without_symbols[3])  # no symbol, no change
+
+
 def test_inference_features_equal_the_training_design_matrix_exactly(tiny_model):
     texts = ["加我微信看视频", "今天去公园", "百家乐充值", ""]
     matrix = design_matrix(texts, tiny_model.spec).tocoo()

@@ -1,6 +1,6 @@
 """K-fold cross-validation within TRAIN, the way model changes are chosen (DEV is scored once, at the end):
 
-    python -m qinglang.training.cv --data-dir ../shared/data [--raw-counts] [--c 20] [--folds 5]
+    python -m qinglang.training.cv --data-dir ../shared/data [--raw-counts] [--c 20] [--symbol-weight 0.6] [--folds 5]
 
 Folds come from a seeded hash of each text, so runs are deterministic. Prints JSON: per-class F1 and macro-F1
 of the out-of-fold predictions (argmax) over the short-text TRAIN sources (project-written porn examples are
@@ -35,7 +35,7 @@ def out_of_fold(examples: Sequence[Example], params: TrainParams, folds: int = 5
         fit = [ex for ex, f in zip(examples, assign, strict=True) if f != k]
         held = [i for i, f in enumerate(assign) if f == k]
         model = fit_linear([t for t, _ in fit], [y for _, y in fit], params)
-        logits = model.logits_prepared([prepare(examples[i][0]) for i in held])
+        logits = model.logits_prepared([prepare(examples[i][0]) for i in held], [examples[i][0] for i in held])
         for i, j in zip(held, logits.argmax(axis=1), strict=True):
             pred[i] = CATEGORIES[int(j)]
     return pred
@@ -53,16 +53,23 @@ def cross_validate(sources: dict[str, list[Example]], params: TrainParams, folds
     return evaluate([examples[i][1] for i in keep], [pred[i] for i in keep])
 
 
-def main() -> None:
-    from qinglang.training.data import build_corpus
-
+def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, TrainParams]:
+    defaults = TrainParams()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--c", type=float, default=TrainParams.c)
+    parser.add_argument("--c", type=float, default=defaults.c)
     parser.add_argument("--raw-counts", action="store_true", help="raw n-gram counts instead of sublinear")
-    args = parser.parse_args()
-    params = dataclasses.replace(TrainParams(), c=args.c, sublinear=not args.raw_counts)
+    parser.add_argument("--symbol-weight", type=float, default=defaults.symbol_weight, help="0 = no symbol view")
+    args = parser.parse_args(argv)
+    params = dataclasses.replace(defaults, c=args.c, sublinear=not args.raw_counts, symbol_weight=args.symbol_weight)
+    return args, params
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    from qinglang.training.data import build_corpus
+
+    args, params = parse_args(argv)
     report = cross_validate(build_corpus(args.data_dir, dev=False).sources, params, args.folds)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
 

@@ -32,12 +32,13 @@ def is_calibration(text: str) -> bool:
 def windowed(examples: Iterable[ds.Example]) -> Iterator[ds.Example]:
     """Long clean texts become their windows, as the detector scores them.
 
-    A window is yielded as the model sees it (already prepared); preparing it again changes nothing, which
-    ``tests/unit/test_classifier_features.py`` checks.
+    A window of a long text is yielded as the model sees it (already prepared; preparing it again changes
+    nothing, which ``tests/unit/test_classifier_features.py`` checks); a text scored whole is yielded as it is.
+    Either way the example is exactly the ``raw`` string the detector gives the symbol view.
     """
     for text, label in examples:
-        for _, _, window in prepared_windows(text):
-            yield window, label
+        for _, _, _, raw in prepared_windows(text):
+            yield raw, label
 
 
 def _require(path: Path) -> Path:

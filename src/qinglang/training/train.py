@@ -30,6 +30,7 @@ class TrainParams:
     max_order: int = 3
     pinyin_order: int = 3  # n-grams over toneless pinyin syllables (0 = off)
     sublinear: bool = True  # 1 + ln(count) instead of raw counts, before L2 scaling
+    symbol_weight: float = 0.6  # L2 norm of the emoji/symbol block (features.py); 0 = off
     c: float = 20.0  # inverse L2 strength of the logistic regression
     balance_power: float = 0.75  # class weight = (largest class / class size) ** power
     max_iter: int = 500
@@ -39,7 +40,7 @@ def design_matrix(texts: Sequence[str], spec: FeatureSpec):
     """scipy CSR matrix of the exact features the shipped model computes."""
     from scipy.sparse import csr_matrix
 
-    rows, cols, values = sparse_counts([prepare(t) for t in texts], spec)
+    rows, cols, values = sparse_counts([prepare(t) for t in texts], spec, texts)
     return csr_matrix((values, (rows, cols)), shape=(len(texts), spec.dim), dtype=np.float64)
 
 
@@ -59,7 +60,7 @@ def fit_linear(texts: Sequence[str], labels: Sequence[str], params: TrainParams)
         ) from exc
 
     table = build_pinyin_table() if params.pinyin_order else None
-    spec = FeatureSpec(params.bits, params.max_order, params.pinyin_order, table, params.sublinear)
+    spec = FeatureSpec(params.bits, params.max_order, params.pinyin_order, table, params.sublinear, params.symbol_weight)
     weights = class_weights(labels, params.balance_power)
     clf = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=1e-5)
     clf.fit(design_matrix(texts, spec), list(labels), sample_weight=[weights[y] for y in labels])
@@ -99,7 +100,7 @@ def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None
     fit = [(t, y) for t, y in examples if not is_calibration(t)]
     cal = [(t, y) for t, y in examples if is_calibration(t)]
     model = fit_linear([t for t, _ in fit], [y for _, y in fit], params)
-    logits = model.logits_prepared([prepare(t) for t, _ in cal])
+    logits = model.logits_prepared([prepare(t) for t, _ in cal], [t for t, _ in cal])
     gold = np.array([CATEGORIES.index(y) for _, y in cal])
     temperature = fit_temperature(logits, gold)
     info = dict(meta or {})
@@ -110,6 +111,7 @@ def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None
             "balance_power": params.balance_power,
             "max_iter": params.max_iter,
             "sublinear": params.sublinear,
+            "symbol_weight": params.symbol_weight,
         },
         seed="none needed: lbfgs and the hash splits are deterministic",
         fit_counts=dict(sorted(Counter(y for _, y in fit).items())),

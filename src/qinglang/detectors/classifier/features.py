@@ -4,10 +4,16 @@ Training and inference share this module, so the features are identical bit for 
 (:func:`prepare`), framed by begin/end markers, and every character n-gram (orders ``1..max_order``) is hashed
 with a 64-bit polynomial hash and multiplicative (Fibonacci) hashing into ``2**bits`` buckets. Feature values are bucket counts
 (optionally sublinear, ``1 + ln count``) scaled to unit L2 norm per text.
+
+The normaliser drops emoji and symbols between two Chinese characters (so 色😀情 reads 色情), but in slang the
+emoji often *is* the word (🦌, 🐮, ✈️杯). The optional symbol view puts them back: every emoji or symbol of the
+text before noise stripping, alone and with its left and right neighbour, hashed into the same buckets as its
+own block, scaled to norm ``symbol_weight``.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,13 +51,15 @@ class FeatureSpec:
     """``bits``: log2 of the bucket count; ``max_order``: longest character n-gram; ``pinyin_order``: longest
     n-gram over the characters' toneless pinyin syllables (0 = off), which makes homophone spellings
     (色色/涩涩/瑟瑟) share features. ``pinyin`` maps code point ``0x4E00 + i`` to a syllable id (0 = none).
-    ``sublinear``: a bucket seen ``k`` times counts ``1 + ln k`` instead of ``k`` (before the L2 scaling)."""
+    ``sublinear``: a bucket seen ``k`` times counts ``1 + ln k`` instead of ``k`` (before the L2 scaling).
+    ``symbol_weight``: the L2 norm of the symbol view's block (0 = off; see the module docstring)."""
 
     bits: int = 18
     max_order: int = 3
     pinyin_order: int = 0
     pinyin: np.ndarray | None = None
     sublinear: bool = False
+    symbol_weight: float = 0.0
 
     @property
     def dim(self) -> int:
@@ -137,11 +145,47 @@ def build_pinyin_table() -> np.ndarray:
     return np.array([ids.get(r, 0) for r in readings], dtype=np.uint16)
 
 
-def sparse_counts(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unit-L2 bucket counts as COO triplets ``(doc, bucket, value)`` sorted by doc then bucket."""
-    doc, bucket = hashed_ngrams(texts, spec)
+_SYMBOLS = "\u2190-\u2bff\U0001f000-\U0001faff"  # arrows, shapes, dingbats (❤ ☆ ✈), emoji and pictographs
+_SYMBOL_RE = re.compile(f"[{_SYMBOLS}]")
+_SYMBOL_SALT = 40
+
+
+def _fold(text: str) -> str:
+    try:
+        from qinglang.text.charmap import fold
+    except ImportError:
+        return _fallback_normalise(text)
+    return fold(text)
+
+
+def symbol_ngrams(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
+    """``(doc, bucket)`` of the symbol view: each emoji or symbol of the folded raw text (framed by BOS/EOS),
+    alone and as a bigram with each neighbour."""
+    docs, buckets = [], []
+    for i, text in enumerate(raw):
+        if not _SYMBOL_RE.search(text):
+            continue
+        codes = np.frombuffer(f"\x02{_fold(text)}\x03".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        at = np.flatnonzero(((codes >= 0x2190) & (codes <= 0x2BFF)) | ((codes >= 0x1F000) & (codes <= 0x1FAFF)))
+        if not len(at):
+            continue
+        mid = codes[at]
+        parts = (
+            _bucket(mid, _SYMBOL_SALT, spec.bits),
+            _bucket(codes[at - 1] * _MUL + mid, _SYMBOL_SALT + 1, spec.bits),
+            _bucket(mid * _MUL + codes[at + 1], _SYMBOL_SALT + 2, spec.bits),
+        )
+        docs.append(np.full(3 * len(at), i, dtype=np.int64))
+        buckets.append(np.concatenate(parts).astype(np.int64))
+    if not docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(docs), np.concatenate(buckets)
+
+
+def _unit_block(doc: np.ndarray, bucket: np.ndarray, n: int, spec: FeatureSpec, norm: float = 1.0):
+    """Bucket counts per doc as sorted COO triplets, sublinear if asked, each doc's row scaled to L2 ``norm``."""
     keys = doc * spec.dim + bucket
-    if len(texts) * spec.dim < 2**31:
+    if n * spec.dim < 2**31:
         keys = keys.astype(np.int32)  # sorting 32-bit keys is about twice as fast
     keys, counts = np.unique(keys, return_counts=True)
     keys = keys.astype(np.int64)
@@ -149,6 +193,25 @@ def sparse_counts(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, 
     counts = counts.astype(np.float64)
     if spec.sublinear:
         counts = 1.0 + np.log(counts)
-    norms = np.sqrt(np.bincount(rows, weights=counts * counts, minlength=len(texts)))
+    norms = np.sqrt(np.bincount(rows, weights=counts * counts, minlength=n)) / norm
     values = counts / np.where(norms[rows] > 0, norms[rows], 1.0)
     return rows, cols, values
+
+
+def sparse_counts(
+    texts: Sequence[str], spec: FeatureSpec, raw: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feature triplets ``(doc, bucket, value)`` sorted by doc: the n-gram block (unit L2 per text) of the prepared
+    ``texts``, plus, when ``spec.symbol_weight`` is set, the symbol block of ``raw`` (the texts before
+    normalisation; defaults to ``texts``). A bucket can appear once in each block; consumers sum duplicates."""
+    doc, bucket = hashed_ngrams(texts, spec)
+    rows, cols, values = _unit_block(doc, bucket, len(texts), spec)
+    if not spec.symbol_weight:
+        return rows, cols, values
+    sdoc, sbucket = symbol_ngrams(texts if raw is None else raw, spec)
+    if not len(sdoc):
+        return rows, cols, values
+    srows, scols, svalues = _unit_block(sdoc, sbucket, len(texts), spec, spec.symbol_weight)
+    rows, cols, values = np.concatenate([rows, srows]), np.concatenate([cols, scols]), np.concatenate([values, svalues])
+    order = np.argsort(rows, kind="stable")
+    return rows[order], cols[order], values[order]

@@ -27,8 +27,9 @@ class LinearModel:
     temperature: float = 1.0
     meta: dict | None = None
 
-    def logits_prepared(self, prepared: Sequence[str]) -> np.ndarray:
-        """Raw class logits for texts already passed through :func:`prepare`.
+    def logits_prepared(self, prepared: Sequence[str], raw: Sequence[str] | None = None) -> np.ndarray:
+        """Raw class logits for texts already passed through :func:`prepare`; ``raw`` are the same texts before
+        normalisation, for the symbol view (defaults to ``prepared``).
 
         Several texts (a long text's windows, a batch): the features go into a CSR matrix (rows are already sorted by text) and meet the weights in one sparse
         product, which avoids materialising a (n-grams x classes) array per call.
@@ -37,7 +38,7 @@ class LinearModel:
 
         if not prepared:
             return np.zeros((0, len(self.classes)), dtype=np.float64)
-        rows, cols, values = sparse_counts(prepared, self.spec)
+        rows, cols, values = sparse_counts(prepared, self.spec, raw)
         if len(prepared) == 1:  # one short text: a plain dot product, without the sparse matrix's set-up cost
             logits = values.astype(np.float32) @ self.weights[cols]
             return logits[None, :].astype(np.float64) + self.bias.astype(np.float64)
@@ -47,7 +48,7 @@ class LinearModel:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated class probabilities, one row per text, columns in ``classes`` order."""
-        return softmax(self.logits_prepared([prepare(t) for t in texts]) / self.temperature)
+        return softmax(self.logits_prepared([prepare(t) for t in texts], texts) / self.temperature)
 
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)
@@ -64,6 +65,7 @@ class LinearModel:
             max_order=self.spec.max_order,
             pinyin_order=self.spec.pinyin_order,
             sublinear=self.spec.sublinear,
+            symbol_weight=self.spec.symbol_weight,
             temperature=self.temperature,
         )
         (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -97,7 +99,14 @@ def load_model(folder: str | Path | None = None) -> LinearModel:
         raise ConfigError(
             f"{weights_path}: meta.json asks for pinyin features but the table is missing", code="model_invalid"
         )
-    spec = FeatureSpec(int(meta["bits"]), int(meta["max_order"]), pinyin_order, pinyin, bool(meta.get("sublinear")))
+    spec = FeatureSpec(
+        int(meta["bits"]),
+        int(meta["max_order"]),
+        pinyin_order,
+        pinyin,
+        bool(meta.get("sublinear")),
+        float(meta.get("symbol_weight", 0.0)),
+    )
     if weights.shape != (spec.dim, len(meta["classes"])):
         raise ConfigError(
             f"{weights_path}: weights shape {weights.shape} does not match meta.json", code="model_invalid"

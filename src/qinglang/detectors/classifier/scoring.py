@@ -57,13 +57,16 @@ def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none
 def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
     """Score many texts in one vectorised pass over all their windows."""
     per_text = [prepared_windows(t) for t in texts]
-    flat = [w for ws in per_text for _, _, w in ws]
-    probs = softmax(model.logits_prepared(flat) / model.temperature) if flat else np.zeros((0, len(model.classes)))
+    flat = [w for ws in per_text for _, _, w, _ in ws]
+    raw = [r for ws in per_text for _, _, _, r in ws]
+    probs = (
+        softmax(model.logits_prepared(flat, raw) / model.temperature) if flat else np.zeros((0, len(model.classes)))
+    )
     out, pos = [], 0
     for ws in per_text:
         block = probs[pos : pos + len(ws)]
         pos += len(ws)
-        spans = tuple((s, e) for s, e, _ in ws)
+        spans = tuple((s, e) for s, e, _, _ in ws)
         out.append(TextScore(aggregate(block, model.classes), model.classes, spans, block))
     return out
 

@@ -64,9 +64,10 @@ def windows(text: str, *, size: int = 200, max_size: int = 300, short: int = 60)
     return wide + narrow
 
 
-def prepared_windows(text: str, **sizes: int) -> list[tuple[int, int, str]]:
-    """``(start, end, prepared)`` for each window of ``text``: offsets into the ORIGINAL text and the window's
-    string as the model sees it (:func:`~qinglang.detectors.classifier.features.prepare` output).
+def prepared_windows(text: str, **sizes: int) -> list[tuple[int, int, str, str]]:
+    """``(start, end, prepared, raw)`` for each window of ``text``: offsets into the ORIGINAL text, the window's
+    string as the model sees it (:func:`~qinglang.detectors.classifier.features.prepare` output) and the string
+    its symbol view reads (the text itself when it is scored whole, else the prepared window).
 
     A long text is normalised once (through the cache the other detectors share) and its windows are cut from the
     normalised string, so overlapping windows do not normalise the same characters again; each window is mapped
@@ -74,11 +75,11 @@ def prepared_windows(text: str, **sizes: int) -> list[tuple[int, int, str]]:
     """
     max_size = sizes.get("max_size", 300)
     if len(text) <= max_size:
-        return [(0, len(text), prepare(text))]
+        return [(0, len(text), prepare(text), text)]
     norm = normalize_cached(text)
     folded = norm.text.translate(DIGIT_FOLD)
     out = []
     for s, e in windows(norm.text, **sizes):
         start, end = norm.original_span(s, e)
-        out.append((start, end, folded[s:e]))
+        out.append((start, end, folded[s:e], folded[s:e]))
     return out
