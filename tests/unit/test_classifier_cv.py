@@ -32,3 +32,11 @@ def test_command_line_defaults_are_the_shipped_training_parameters():
     assert params == TrainParams()
     _, params = parse_args(["--data-dir", "x", "--c", "5", "--raw-counts", "--symbol-weight", "0"])
     assert (params.c, params.sublinear, params.symbol_weight) == (5.0, False, 0.0)
+
+
+def test_reports_never_score_project_written_porn():
+    from qinglang.training.data import Corpus
+
+    corpus = Corpus({"synthetic": [("写的", "porn"), ("日常", "none")], "chineseharm": [("真的", "porn")]})
+    assert corpus.scored() == {"synthetic": [("日常", "none")], "chineseharm": [("真的", "porn")]}
+    assert len(corpus.examples()) == 3  # still trained on

@@ -72,16 +72,16 @@ def report(data_dir: str, model_dir: str | None = None) -> dict:
 
     model = load_model(model_dir)
     dev = build_corpus(data_dir, dev=True)
-    # project-written porn is left out of every view: porn is measured on real texts only
-    short = [ex for name in SHORT_SOURCES for ex in dev.sources[name] if not (name == "synthetic" and ex[1] == "porn")]
+    scored = dev.scored()  # project-written porn is left out of every view: porn is measured on real texts only
+    short = [ex for name in SHORT_SOURCES for ex in scored[name]]
     thresholds = choose_thresholds(model, short)
     raw = raw_sources(data_dir)
     paragraphs = {name: [t for t, _ in ds.split_examples(raw[name], dev=True)] for name in ("cmrc2018", "novels")}
     return {
-        "dev_all": evaluate_model(model, dev.examples()).to_dict(),
+        "dev_all": evaluate_model(model, [ex for rows in scored.values() for ex in rows]).to_dict(),
         "dev_short_text": evaluate_model(model, short).to_dict(),
         "dev_real_short_text": evaluate_model(model, [ex for n in REAL_SOURCES for ex in dev.sources[n]]).to_dict(),
-        "dev_by_source": {n: evaluate_model(model, rows).accuracy for n, rows in dev.sources.items() if rows},
+        "dev_by_source": {n: evaluate_model(model, rows).accuracy for n, rows in scored.items() if rows},
         "thresholds": thresholds,
         "recommended": recommend(thresholds),
         "recommended_band_precision_recall_dev_short": band_quality(model, short, recommend(thresholds)),

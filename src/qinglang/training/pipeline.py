@@ -29,7 +29,7 @@ def train_from_data_dir(
     if not evaluate_dev:
         return model, None
     dev = build_corpus(data_dir, dev=True, synthetic_dir=synthetic_dir)
-    return model, evaluate_model(model, dev.examples())
+    return model, evaluate_model(model, [ex for rows in dev.scored().values() for ex in rows])
 
 
 def train_from_files(

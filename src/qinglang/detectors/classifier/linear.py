@@ -31,8 +31,9 @@ class LinearModel:
         """Raw class logits for texts already passed through :func:`prepare`; ``raw`` are the same texts before
         normalisation, for the symbol view (defaults to ``prepared``).
 
-        Several texts (a long text's windows, a batch): the features go into a CSR matrix (rows are already sorted by text) and meet the weights in one sparse
-        product, which avoids materialising a (n-grams x classes) array per call.
+        Several texts (a long text's windows, a batch): the features go into a CSR matrix (rows are already sorted
+        by text) and meet the weights in one sparse product, which avoids materialising a (n-grams x classes)
+        array per call.
         """
         from scipy.sparse import csr_matrix
 

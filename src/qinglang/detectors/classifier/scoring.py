@@ -45,7 +45,8 @@ class TextScore:
     def top_windows(self, label: str, k: int = 3) -> list[WindowScore]:
         column = self.probs[:, self.classes.index(label)]
         order = np.argsort(-column, kind="stable")[:k]
-        return [self.windows[i] for i in order] if len(order) else []
+        every = self.windows
+        return [every[i] for i in order]
 
 
 def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none") -> dict[str, float]:
