@@ -1,9 +1,9 @@
-"""Shared pieces of the image detectors (qr, phash, image): typed limits in the config and per-image decoding
+"""Shared pieces of the image detectors (qr, phash, image, image_text): typed limits in the config and per-image decoding
 that turns a bad image into an ``image_error/<code>`` signal instead of failing the whole detector."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from qinglang.detectors.base import DetectorConfig
 from qinglang.domain import ContentItem, Evidence, Signal
@@ -41,6 +41,23 @@ def iter_images(item: ContentItem, limits: ImageLimits) -> Iterator[tuple[str, D
             yield name, load_image(image.ref, image.data, limits)
         except ImageError as exc:
             yield name, exc
+
+
+def image_signals(
+    detector: str,
+    item: ContentItem,
+    config: ImageDetectorConfig,
+    per_image: Callable[[str, DecodedImage], list[Signal]],
+) -> list[Signal]:
+    """The signals of every image of ``item``: ``per_image(name, decoded)`` for each usable image, and an
+    ``image_error/<code>`` signal for each unusable one when ``config.report_errors`` is on."""
+    signals: list[Signal] = []
+    for name, decoded in iter_images(item, config.limits()):
+        if isinstance(decoded, DecodedImage):
+            signals.extend(per_image(name, decoded))
+        elif config.report_errors:
+            signals.append(error_signal(detector, name, decoded))
+    return signals
 
 
 def error_signal(detector: str, name: str, error: ImageError) -> Signal:

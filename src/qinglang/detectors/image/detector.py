@@ -11,7 +11,7 @@ from qinglang.detectors.base import Detector, PreparedContent
 from qinglang.domain import Evidence, Signal
 from qinglang.errors import ConfigError
 from qinglang.imaging import DecodedImage
-from qinglang.imaging.support import ImageDetectorConfig, error_signal, iter_images
+from qinglang.imaging.support import ImageDetectorConfig, image_signals
 
 
 class ImageConfig(ImageDetectorConfig):
@@ -43,28 +43,20 @@ class ImageDetector(Detector):
 
     def detect(self, content: PreparedContent) -> list[Signal]:
         self.ensure_loaded()
-        signals: list[Signal] = []
-        for name, decoded in iter_images(content.item, self.config.limits()):
-            if isinstance(decoded, DecodedImage):
-                signal = self._image_signal(name, decoded)
-                if signal is not None:
-                    signals.append(signal)
-            elif self.config.report_errors:
-                signals.append(error_signal(self.name, name, decoded))
-        return signals
+        return image_signals(self.name, content.item, self.config, self._image_signals)
 
-    def _image_signal(self, name: str, decoded: DecodedImage) -> Signal | None:
+    def _image_signals(self, name: str, decoded: DecodedImage) -> list[Signal]:
         from qinglang.detectors.image.nudity import EXPLICIT
 
         detections = [d for frame in decoded.frames for d in self._model.detect(frame, self.config.min_score)]
         explicit = [d for d in detections if d.label in EXPLICIT]
         score = max((d.score for d in explicit), default=0.0)
         if score < self.config.explicit_threshold:
-            return None
+            return []
         per_label: dict[str, float] = {}
         for d in detections:
             per_label[d.label.lower()] = max(per_label.get(d.label.lower(), 0.0), round(d.score, 4))
         boxes = [{"label": d.label.lower(), "score": round(d.score, 4), "box": list(d.box)} for d in explicit]
         evidence = Evidence(kind="image", text=name, detail={"image": name, "boxes": boxes})
         attrs = {"image": name, "scores": per_label, "boxes": boxes}
-        return Signal(self.name, "porn/explicit_image", round(score, 4), (evidence,), severity=3, attrs=attrs)
+        return [Signal(self.name, "porn/explicit_image", round(score, 4), (evidence,), severity=3, attrs=attrs)]

@@ -18,7 +18,7 @@ from qinglang.detectors.base import Detector, PreparedContent
 from qinglang.domain import ContentItem, Evidence, Signal
 from qinglang.errors import ConfigError
 from qinglang.imaging import DecodedImage
-from qinglang.imaging.support import ImageDetectorConfig, error_signal, iter_images
+from qinglang.imaging.support import ImageDetectorConfig, image_signals
 
 # OCR reads the o of .com as a zero; same-length fixes keep evidence offsets valid
 _CONFUSIONS = re.compile(r"(?<=\.)(c0m|0rg|c[o0]m)(?![A-Za-z0-9])", re.IGNORECASE)
@@ -63,13 +63,8 @@ class ImageTextDetector(Detector):
 
     def detect(self, content: PreparedContent) -> list[Signal]:
         self.ensure_loaded()
-        signals: list[Signal] = []
-        for name, decoded in iter_images(content.item, self.config.limits()):
-            if isinstance(decoded, DecodedImage):
-                signals.extend(self._image_signals(content.item.id, name, decoded))
-            elif self.config.report_errors:
-                signals.append(error_signal(self.name, name, decoded))
-        return signals
+        item = content.item
+        return image_signals(self.name, item, self.config, lambda name, decoded: self._image_signals(item.id, name, decoded))
 
     def read_lines(self, decoded: DecodedImage) -> list[dict[str, Any]]:
         img = decoded.image

@@ -11,7 +11,7 @@ from qinglang.detectors.base import Detector, PreparedContent
 from qinglang.detectors.phash.hashing import DEFAULT_THRESHOLD, is_hash, match_hashes, pdq_hex
 from qinglang.domain import Evidence, Signal
 from qinglang.imaging import DecodedImage
-from qinglang.imaging.support import ImageDetectorConfig, error_signal, iter_images
+from qinglang.imaging.support import ImageDetectorConfig, image_signals
 
 
 class PhashConfig(ImageDetectorConfig):
@@ -35,13 +35,7 @@ class PhashDetector(Detector):
     config_class: ClassVar[type[PhashConfig]] = PhashConfig
 
     def detect(self, content: PreparedContent) -> list[Signal]:
-        signals: list[Signal] = []
-        for name, decoded in iter_images(content.item, self.config.limits()):
-            if isinstance(decoded, DecodedImage):
-                signals.extend(self._image_signals(name, decoded))
-            elif self.config.report_errors:
-                signals.append(error_signal(self.name, name, decoded))
-        return signals
+        return image_signals(self.name, content.item, self.config, self._image_signals)
 
     def _image_signals(self, name: str, decoded: DecodedImage) -> list[Signal]:
         value, quality = pdq_hex(decoded.image)

@@ -8,7 +8,7 @@ from qinglang.detectors.base import Detector, PreparedContent
 from qinglang.detectors.qr.kinds import CONTACT_KINDS, canonical_payload, classify_payload
 from qinglang.domain import Evidence, Signal
 from qinglang.imaging import DecodedImage
-from qinglang.imaging.support import ImageDetectorConfig, error_signal, iter_images
+from qinglang.imaging.support import ImageDetectorConfig, image_signals
 
 
 class QrConfig(ImageDetectorConfig):
@@ -31,13 +31,7 @@ class QrDetector(Detector):
 
     def detect(self, content: PreparedContent) -> list[Signal]:
         self.ensure_loaded()
-        signals: list[Signal] = []
-        for name, decoded in iter_images(content.item, self.config.limits()):
-            if isinstance(decoded, DecodedImage):
-                signals.extend(self._image_signals(name, decoded))
-            elif self.config.report_errors:
-                signals.append(error_signal(self.name, name, decoded))
-        return signals
+        return image_signals(self.name, content.item, self.config, self._image_signals)
 
     def _image_signals(self, name: str, decoded: DecodedImage) -> list[Signal]:
         from qinglang.detectors.qr.decode import decode_qr
