@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from qinglang.detectors.classifier.features import prepare
 from qinglang.evaluation.datasets import CATEGORIES, Example
 from qinglang.evaluation.metrics import Report, evaluate
+from qinglang.training.data import is_scored
 from qinglang.training.train import TrainParams, fit_linear
 
 SHORT_SOURCES = ("chineseharm", "synthetic", "cold")
@@ -44,12 +45,9 @@ def out_of_fold(examples: Sequence[Example], params: TrainParams, folds: int = 5
 def cross_validate(sources: dict[str, list[Example]], params: TrainParams, folds: int = 5) -> Report:
     """Train on every source's TRAIN items, report on the short-text sources' out-of-fold predictions."""
     names = [n for n, rows in sources.items() for _ in rows]
-    examples = [ex for rows in sources.values() for ex in rows]  # scoring below skips project-written porn
+    examples = [ex for rows in sources.values() for ex in rows]
     pred = out_of_fold(examples, params, folds)
-    keep = [
-        i for i, n in enumerate(names)
-        if n in SHORT_SOURCES and not (n == "synthetic" and examples[i][1] == "porn")  # porn: real texts only
-    ]
+    keep = [i for i, n in enumerate(names) if n in SHORT_SOURCES and is_scored(n, examples[i])]
     return evaluate([examples[i][1] for i in keep], [pred[i] for i in keep])
 
 

@@ -24,12 +24,14 @@ class Corpus:
         return [ex for rows in self.sources.values() for ex in rows]
 
     def scored(self) -> dict[str, list[ds.Example]]:
-        """The sources as reports score them: project-written porn examples are trained on but never scored,
-        so every porn figure is measured on real texts."""
-        return {
-            name: [ex for ex in rows if not (name == "synthetic" and ex[1] == "porn")]
-            for name, rows in self.sources.items()
-        }
+        """The sources as reports score them (see :func:`is_scored`)."""
+        return {name: [ex for ex in rows if is_scored(name, ex)] for name, rows in self.sources.items()}
+
+
+def is_scored(source: str, example: ds.Example) -> bool:
+    """Project-written porn examples are trained on but never scored, so every porn figure is measured on real
+    texts."""
+    return not (source == "synthetic" and example[1] == "porn")
 
 
 def is_calibration(text: str) -> bool:

@@ -48,11 +48,12 @@ class ClassifierDetector(Detector):
         ]
 
     def _signal(self, label: str, scores: dict, results: dict, content: PreparedContent) -> Signal:
-        ranked = sorted(
-            ((w.scores[label], name, w) for name, r in results.items() for w in r.windows),
+        k = self.config.max_evidence
+        ranked = sorted(  # each field's best windows, then the best of those
+            ((w.scores[label], name, w) for name, r in results.items() for w in r.top_windows(label, k)),
             key=lambda x: x[0],
             reverse=True,
-        )[: self.config.max_evidence]
+        )[:k]
         evidence = tuple(
             Evidence(
                 kind="text_span",

@@ -14,11 +14,13 @@ own block, scaled to norm ``symbol_weight``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from qinglang.text.charmap import fold
+from qinglang.text.normalize import normalize_text
 
 _MUL = np.uint64(0x100000001B3)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
@@ -26,24 +28,12 @@ _BOS, _EOS = 0x02, 0x03
 DIGIT_FOLD = str.maketrans("0123456789", "0000000000")
 
 
-def _fallback_normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-def _normaliser():
-    try:
-        from qinglang.text.normalize import normalize_text
-    except ImportError:
-        return _fallback_normalise, "nfkc-lower"
-    return normalize_text, "qinglang.text.normalize"
-
-
-_NORMALISE, NORMALISER_NAME = _normaliser()
+NORMALISER_NAME = "qinglang.text.normalize"  # recorded in meta.json
 
 
 def prepare(text: str) -> str:
     """The string n-grams are taken from: the shared normaliser, then every ASCII digit folded to ``0``."""
-    return _NORMALISE(text).translate(DIGIT_FOLD)
+    return normalize_text(text).translate(DIGIT_FOLD)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -145,17 +135,9 @@ def build_pinyin_table() -> np.ndarray:
     return np.array([ids.get(r, 0) for r in readings], dtype=np.uint16)
 
 
-_SYMBOLS = "\u2190-\u2bff\U0001f000-\U0001faff"  # arrows, shapes, dingbats (❤ ☆ ✈), emoji and pictographs
-_SYMBOL_RE = re.compile(f"[{_SYMBOLS}]")
+_SYMBOL_RANGES = ((0x2190, 0x2BFF), (0x1F000, 0x1FAFF))  # arrows, shapes, dingbats (❤ ☆ ✈); emoji, pictographs
+_SYMBOL_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _SYMBOL_RANGES) + "]")
 _SYMBOL_SALT = 40
-
-
-def _fold(text: str) -> str:
-    try:
-        from qinglang.text.charmap import fold
-    except ImportError:
-        return _fallback_normalise(text)
-    return fold(text)
 
 
 def symbol_ngrams(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
@@ -165,8 +147,8 @@ def symbol_ngrams(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np
     for i, text in enumerate(raw):
         if not _SYMBOL_RE.search(text):
             continue
-        codes = np.frombuffer(f"\x02{_fold(text)}\x03".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        at = np.flatnonzero(((codes >= 0x2190) & (codes <= 0x2BFF)) | ((codes >= 0x1F000) & (codes <= 0x1FAFF)))
+        codes = np.frombuffer(f"\x02{fold(text)}\x03".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        at = np.flatnonzero(np.logical_or.reduce([(codes >= lo) & (codes <= hi) for lo, hi in _SYMBOL_RANGES]))
         if not len(at):
             continue
         mid = codes[at]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
 from qinglang.errors import ConfigError
@@ -35,8 +36,6 @@ class LinearModel:
         by text) and meet the weights in one sparse product, which avoids materialising a (n-grams x classes)
         array per call.
         """
-        from scipy.sparse import csr_matrix
-
         if not prepared:
             return np.zeros((0, len(self.classes)), dtype=np.float64)
         rows, cols, values = sparse_counts(prepared, self.spec, raw)

@@ -35,18 +35,18 @@ class TextScore:
     def category(self) -> str:
         return max(self.scores, key=self.scores.__getitem__)
 
+    def window(self, i: int) -> WindowScore:
+        (start, end), row = self.spans[i], self.probs[i]
+        return WindowScore(start, end, dict(zip(self.classes, map(float, row), strict=True)))
+
     @property
     def windows(self) -> tuple[WindowScore, ...]:
-        return tuple(
-            WindowScore(s, e, dict(zip(self.classes, map(float, row), strict=True)))
-            for (s, e), row in zip(self.spans, self.probs, strict=True)
-        )
+        return tuple(self.window(i) for i in range(len(self.spans)))
 
     def top_windows(self, label: str, k: int = 3) -> list[WindowScore]:
+        """The ``k`` windows scoring highest for ``label``, best first (ties keep text order)."""
         column = self.probs[:, self.classes.index(label)]
-        order = np.argsort(-column, kind="stable")[:k]
-        every = self.windows
-        return [every[i] for i in order]
+        return [self.window(i) for i in np.argsort(-column, kind="stable")[:k]]
 
 
 def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none") -> dict[str, float]:

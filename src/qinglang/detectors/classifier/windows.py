@@ -7,6 +7,7 @@ import re
 from qinglang.detectors.classifier.features import DIGIT_FOLD, prepare
 from qinglang.text.normalize import normalize_cached
 
+SIZE, MAX_SIZE, SHORT = 200, 300, 60  # paragraph window, longest text scored whole, sentence window (characters)
 _SENTENCE_END = re.compile(r"[。！？!?；;…\n]+[”」』\"']?")
 
 
@@ -46,7 +47,7 @@ def _pack(pieces: list[tuple[int, int]], size: int, *, overlap: bool) -> list[tu
     return out
 
 
-def windows(text: str, *, size: int = 200, max_size: int = 300, short: int = 60) -> list[tuple[int, int]]:
+def windows(text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short: int = SHORT) -> list[tuple[int, int]]:
     """Windows of a text, at two scales, as ``(start, end)`` offsets into ``text``.
 
     A text up to ``max_size`` characters is one window. A longer text gets paragraph windows of about ``size``
@@ -64,7 +65,9 @@ def windows(text: str, *, size: int = 200, max_size: int = 300, short: int = 60)
     return wide + narrow
 
 
-def prepared_windows(text: str, **sizes: int) -> list[tuple[int, int, str, str]]:
+def prepared_windows(
+    text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short: int = SHORT
+) -> list[tuple[int, int, str, str]]:
     """``(start, end, prepared, raw)`` for each window of ``text``: offsets into the ORIGINAL text, the window's
     string as the model sees it (:func:`~qinglang.detectors.classifier.features.prepare` output) and the string
     its symbol view reads (the text itself when it is scored whole, else the prepared window).
@@ -73,13 +76,12 @@ def prepared_windows(text: str, **sizes: int) -> list[tuple[int, int, str, str]]
     normalised string, so overlapping windows do not normalise the same characters again; each window is mapped
     back to the original for evidence. Training windows long texts with this same function.
     """
-    max_size = sizes.get("max_size", 300)
     if len(text) <= max_size:
         return [(0, len(text), prepare(text), text)]
     norm = normalize_cached(text)
     folded = norm.text.translate(DIGIT_FOLD)
     out = []
-    for s, e in windows(norm.text, **sizes):
+    for s, e in windows(norm.text, size=size, max_size=max_size, short=short):
         start, end = norm.original_span(s, e)
         out.append((start, end, folded[s:e], folded[s:e]))
     return out
