@@ -93,7 +93,8 @@ def test_nul_character_is_refused_before_the_database(api):
     client, runtime, headers = api
     response = client.post("/v1/contents", json={"content_id": "x", "text": "a\u0000b"}, headers=headers)
     assert response.status_code == 422
-    assert response.json()["error"]["code"] == "invalid_request"
+    assert response.json()["error"]["code"] == "invalid_text"
+    assert response.json()["error"]["details"]["errors"][0]["field"] == "text"
     assert _stored(runtime) == 0
 
 
