@@ -31,8 +31,11 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: the IPv4 address is the last 32 bits
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215 local-use prefix: inside some network only
-_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
-_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # RFC 2765 ::ffff:0:a.b.c.d
+_DEPRECATED_EMBEDDINGS = (
+    ipaddress.ip_network("::/96"),  # IPv4-compatible ::a.b.c.d, deprecated by RFC 4291
+    ipaddress.ip_network("::ffff:0:0:0/96"),  # IPv4-translated ::ffff:0:a.b.c.d (RFC 2765, obsolete)
+)
+_NOT_GLOBAL_V4 = ipaddress.ip_network("192.0.0.0/24")  # IETF protocol assignments; older Pythons call parts global
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 Resolver = Callable[[str, int], list[str]]
@@ -46,24 +49,26 @@ def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
     """The IPv4 addresses an IPv6 address carries by a transition mechanism: IPv4-mapped (``::ffff:a.b.c.d``),
     IPv4-compatible and -translated, 6to4 (``2002::/16``), NAT64 (``64:ff9b::/96``) and Teredo (``2001::/32``,
     both the server and the client address). Any of them reaches an IPv4 host, so each must be public too."""
-    last32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
-    if ip in _NAT64 or ip in _IPV4_TRANSLATED or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
-        found.append(last32)
+    if ip in _NAT64 or any(ip in network for network in _DEPRECATED_EMBEDDINGS):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     return [address for address in found if address is not None]
 
 
 def _public(ip: IPAddress) -> bool:
+    if isinstance(ip, ipaddress.IPv4Address) and ip in _NOT_GLOBAL_V4:
+        return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
 
 
 def is_public_address(address: str) -> bool:
     """True when ``address`` (as ``getaddrinfo`` gives it) is a public unicast address, and so is every IPv4
-    address embedded in it. NAT64's local-use prefix is never public."""
+    address embedded in it. NAT64's local-use prefix and the deprecated IPv4-compatible and -translated forms
+    are never public: no image host needs them, and they are how filters that only look at IPv4 get fooled."""
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv4Address):
         return _public(ip)
-    if ip in _NAT64_LOCAL:
+    if ip in _NAT64_LOCAL or any(ip in network for network in _DEPRECATED_EMBEDDINGS):
         return False
     embedded = embedded_ipv4(ip)
     if embedded:
