@@ -226,7 +226,7 @@ def next_expiry(session: Session) -> datetime | None:
     return session.execute(stmt).scalar()
 
 
-def _malformed(message: str, code: str) -> InvalidInput:
+def _malformed(message: str, *, code: str) -> InvalidInput:
     """A file that cannot be read at all is the caller's request being wrong as a whole: 400, not 422."""
     error = InvalidInput(message, code=code)
     error.status = 400
@@ -239,7 +239,7 @@ def decode_import(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _malformed(
-            f"the file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and send it again", "invalid_utf8"
+            f"the file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and send it again", code="invalid_utf8"
         ) from None
 
 
@@ -252,7 +252,7 @@ def parse_import(data: str, fmt: str) -> list[dict[str, Any]]:
         try:
             return [dict(row) for row in csv.DictReader(io.StringIO(data))]
         except csv.Error as exc:
-            raise _malformed(f"the CSV file cannot be read: {exc}", "malformed_csv") from None
+            raise _malformed(f"the CSV file cannot be read: {exc}", code="malformed_csv") from None
     raise InvalidInput(f"unknown import format {fmt!r}; use jsonl or csv", code="invalid_format")
 
 
@@ -260,10 +260,10 @@ def _json_row(number: int, line: str) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as exc:
-        raise _malformed(f"line {number} is not valid JSON: {exc.msg}", "malformed_json") from None
+        raise _malformed(f"line {number} is not valid JSON: {exc.msg}", code="malformed_json") from None
     except (RecursionError, ValueError) as exc:  # nested past the parser's stack, or a number of 4,300+ digits
         why = "is nested too deeply" if isinstance(exc, RecursionError) else f"cannot be parsed ({exc})"
-        raise _malformed(f"line {number} {why}; send one flat JSON object per line", "malformed_json") from None
+        raise _malformed(f"line {number} {why}; send one flat JSON object per line", code="malformed_json") from None
 
 
 def import_entries(
