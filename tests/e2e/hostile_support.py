@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from api_support import key_with, make_client
+from api_support import key_with, make_runtime
 from sqlalchemy import func, select
 
 from qinglang.services.apikeys import SCOPES
@@ -57,8 +57,11 @@ def error_problems(response) -> list[str]:
     return problems
 
 
-def hostile_client(settings):
-    """A test client, its runtime, and headers for a key of every scope (``admin`` holds them all)."""
-    client, runtime = make_client(settings)
+def hostile_app(settings):
+    """The app (with the small fake detectors of ``api_support``), its runtime, and headers for a key of every
+    scope (``admin`` holds them all)."""
+    from qinglang.api.app import create_app
+
+    runtime = make_runtime(settings)
     keys = {scope: key_with(runtime, scope) for scope in SCOPES}
-    return client, runtime, keys
+    return create_app(settings, runtime), runtime, keys

@@ -101,7 +101,8 @@ def test_nul_character_is_refused_before_the_database(api):
 def test_integer_beyond_the_column_range_is_refused(api):
     client, _runtime, headers = api
     response = client.post("/v1/contents", json={"content_id": "x", "chapter": 2**40}, headers=headers)
-    assert response.json()["error"]["code"] == "invalid_request"
+    assert response.json()["error"]["code"] == "id_out_of_range"
+    assert response.json()["error"]["details"]["errors"][0]["field"] == "chapter"
 
 
 def test_docs_and_openapi_need_no_key(api):

@@ -1,15 +1,15 @@
 """The types of every value the HTTP API takes from outside: body fields, path and query parameters, form fields.
 
 A value that Python and JSON accept can still break the layers below (see :mod:`qinglang.domain.values`): a NUL
-byte that PostgreSQL refuses, a lone surrogate (``"\\ud800"``) that cannot be encoded as UTF-8, an integer past
-64 bits that no database column can compare against, a JSON value nested so deep that serialising it fails.
+byte that PostgreSQL refuses, a lone surrogate (``"\\ud800"``) that cannot be encoded as UTF-8, an integer an id
+column cannot hold (PostgreSQL's INTEGER is 32 bits), a JSON value nested so deep that serialising it fails.
 These types refuse such values while the request is parsed, so the whole request gets one ``422`` naming the
 field (``details.errors[].field``) before anything is screened or written:
 
 - :data:`Text` — a string without NUL bytes or lone surrogates: code ``invalid_text``.
-- :data:`DbInt` — an integer a 64-bit column holds: code ``id_out_of_range``. The range is written into the
-  OpenAPI schema (``minimum``/``maximum``) so that clients and fuzzers know it; add tighter bounds with
-  ``Query(ge=0)`` as usual.
+- :data:`DbInt` — an integer an id column holds (32 bits: see :data:`~qinglang.domain.values.MAX_ID`): code
+  ``id_out_of_range``. The range is written into the OpenAPI schema (``minimum``/``maximum``) so that clients
+  and fuzzers know it; add tighter bounds with ``Query(ge=0)`` as usual.
 - :data:`JsonObject` — a free-form JSON object (an operator's licence) at most :data:`MAX_JSON_DEPTH` deep, with
   storable strings as keys and values: codes ``json_too_deep`` and ``invalid_text``.
 
@@ -25,7 +25,7 @@ from annotated_types import Ge, Le
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from qinglang.domain.values import MAX_DB_INT, MIN_DB_INT, text_fault
+from qinglang.domain.values import MAX_DB_INT, MAX_ID, MIN_DB_INT, MIN_ID, text_fault
 
 MAX_JSON_DEPTH = 16  # objects in objects: far more than a licence needs, far less than any serialiser's limit
 
@@ -71,16 +71,18 @@ def _children(level: list[Any]) -> list[Any]:
 Text = Annotated[str, AfterValidator(_storable_text)]
 """A string that can be stored, hashed and normalised: no NUL byte, no lone surrogate."""
 
-DbInt = Annotated[int, Ge(MIN_DB_INT), Le(MAX_DB_INT)]
-"""An integer a 64-bit database column holds (ids, cursors). Pydantic checks the bounds itself (they stay
-exact in the schema); :func:`edge_code` names a breach ``id_out_of_range``."""
+DbInt = Annotated[int, Ge(MIN_ID), Le(MAX_ID)]
+"""An integer an id column holds (ids, id cursors, counts compared with them). Pydantic checks the bounds
+itself (they stay exact in the schema); :func:`edge_code` names a breach ``id_out_of_range``."""
+
+_ID_BOUNDS = frozenset({MAX_ID, MIN_ID, MAX_DB_INT, MIN_DB_INT})
 
 
 def edge_code(error: dict[str, Any]) -> str | None:
     """The API error code of one pydantic error raised by these types, or ``None`` for any other error.
 
     Two come from pydantic itself: ``string_unicode`` (it refuses a lone surrogate in a string with a length
-    constraint before our validator runs) and a breach of the 64-bit bounds of :data:`DbInt`.
+    constraint before our validator runs) and a breach of the bounds of :data:`DbInt`.
     """
     kind = error.get("type", "")
     if kind in EDGE_CODES:
@@ -88,7 +90,7 @@ def edge_code(error: dict[str, Any]) -> str | None:
     if kind == "string_unicode":
         return "invalid_text"
     bound = (error.get("ctx") or {}).get("le" if kind == "less_than_equal" else "ge")
-    if kind in ("less_than_equal", "greater_than_equal") and bound in (MAX_DB_INT, MIN_DB_INT):
+    if kind in ("less_than_equal", "greater_than_equal") and bound in _ID_BOUNDS:
         return "id_out_of_range"
     return None
 
@@ -100,7 +102,7 @@ def edge_message(error: dict[str, Any]) -> str:
     if fault is not None:
         return f"{fault}; send valid UTF-8 text without NUL bytes"
     if error.get("type") in ("less_than_equal", "greater_than_equal"):
-        return f"is outside the 64-bit range ({MIN_DB_INT} to {MAX_DB_INT}); no such record can exist"
+        return f"is outside the range of an integer column ({MIN_ID} to {MAX_ID}); no such record can exist"
     return error.get("msg", "invalid value")
 
 

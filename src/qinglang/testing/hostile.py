@@ -13,8 +13,8 @@ Needs ``hypothesis`` (the ``dev`` extra). The families, and why each one broke s
 
 - :func:`unstorable_text` — text with a NUL byte (PostgreSQL refuses it in any text column) or a lone
   surrogate (valid JSON ``"\\ud800"``, but not Unicode: UTF-8 encoding, hashing and the classifier fail).
-- :func:`out_of_range_ints` — integers past 64 bits: valid JSON and Python, but SQLite overflows and
-  PostgreSQL cannot compare them with an integer column.
+- :func:`out_of_range_ints` — integers an INTEGER column cannot hold: past 32 bits PostgreSQL refuses them
+  ("integer out of range"), past 64 bits SQLite overflows too; valid JSON and Python all the same.
 - :func:`deep_json` — a JSON document nested past the parser's stack (``RecursionError``) or past a
   serialiser's depth limit.
 - :func:`invalid_utf8` — bytes that are not UTF-8 (stray continuation bytes, overlong forms, encoded
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from qinglang.domain.values import MAX_DB_INT, MIN_DB_INT
+from qinglang.domain.values import MAX_DB_INT, MAX_ID, MIN_DB_INT, MIN_ID
 
 _STORABLE = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 _BAD_CHARACTERS = st.sampled_from(["\x00", "\ud800", "\udbff", "\udc00", "\udfff"])
@@ -53,11 +53,12 @@ def unstorable_text(max_size: int = 40) -> st.SearchStrategy[str]:
 
 
 def out_of_range_ints() -> st.SearchStrategy[int]:
-    """Integers outside the signed 64-bit range, both signs, from just past the edge to 40 digits."""
+    """Integers outside the 32-bit range of an id column, both signs, from just past the edge to 40 digits,
+    with the 64-bit edges among them."""
     return st.one_of(
-        st.integers(MAX_DB_INT + 1, 10**40),
-        st.integers(-(10**40), MIN_DB_INT - 1),
-        st.sampled_from([MAX_DB_INT + 1, MIN_DB_INT - 1, 2**64, 2**64 - 1]),
+        st.integers(MAX_ID + 1, 10**40),
+        st.integers(-(10**40), MIN_ID - 1),
+        st.sampled_from([MAX_ID + 1, MIN_ID - 1, MAX_DB_INT, MAX_DB_INT + 1, MIN_DB_INT - 1, 2**64]),
     )
 
 

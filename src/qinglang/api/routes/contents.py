@@ -22,6 +22,7 @@ REPLAY_HEADER = "Idempotent-Replayed"
     "/v1/contents",
     status_code=201,
     summary="Store a content version and its decision",
+    responses={200: {"description": f"a replay: this version was stored before (`{REPLAY_HEADER}: true`)"}},
     description="Idempotent on (content_id, version): the same payload again answers 200 with the stored record "
     f"and `{REPLAY_HEADER}: true`; different content under the same version is 409 content_version_conflict.",
 )

@@ -17,6 +17,9 @@ from qinglang.storage.db import transaction
 router = APIRouter(tags=["lists"], responses=ERROR_RESPONSES)
 
 _MEDIA_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
+_TEXT_BODY = {"schema": {"type": "string"}}
+_IMPORT_BODY = {"requestBody": {"required": True, "content": {t: _TEXT_BODY for t in _MEDIA_TYPES.values()}}}
+_EXPORT_RESPONSE = {200: {"description": "the entries", "content": {t: _TEXT_BODY for t in _MEDIA_TYPES.values()}}}
 
 
 @router.get("/v1/lists/entries", response_model=ListEntryPage, summary="Entries in force, by id, a page at a time")
@@ -70,6 +73,7 @@ def remove_entry(
     "expires_at. Rows already on the list are skipped; invalid rows are reported with their number and code. "
     "A body that is not UTF-8 is refused whole (400 invalid_utf8), as is a JSONL line that is not JSON "
     "(400 malformed_json).",
+    openapi_extra=_IMPORT_BODY,
 )
 async def import_entries(
     request: Request,
@@ -90,7 +94,11 @@ def _import(runtime, body: bytes, fmt: str, who: str, dry_run: bool) -> dict[str
     return report.to_dict()
 
 
-@router.get("/v1/lists/export", response_class=PlainTextResponse, summary="Export entries in force as JSONL or CSV")
+@router.get(
+    "/v1/lists/export",
+    responses=_EXPORT_RESPONSE,  # the body is text; errors stay JSON
+    summary="Export entries in force as JSONL or CSV",
+)
 def export_entries(
     request: Request,
     _key: ListsReadKey,
