@@ -3,6 +3,8 @@ half-written, the documented error codes, and the OpenAPI spec without a databas
 
 from __future__ import annotations
 
+import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -65,3 +67,16 @@ def hostile_app(settings):
     runtime = make_runtime(settings)
     keys = {scope: key_with(runtime, scope) for scope in SCOPES}
     return create_app(settings, runtime), runtime, keys
+
+
+FUZZ_LOG = os.environ.get("QINGLANG_FUZZ_LOG")  # a file to append one line per request to (for the figures)
+
+
+def record(runtime, category: str, response) -> None:
+    """With ``QINGLANG_FUZZ_LOG`` set, note the request's category, backend and status there; otherwise do
+    nothing. ``scripts/fuzz_summary.py`` turns the file into the table of docs/reliability.md."""
+    if not FUZZ_LOG:
+        return
+    line = {"category": category, "backend": runtime.engine.dialect.name, "status": response.status_code}
+    with open(FUZZ_LOG, "a", encoding="utf-8") as log:
+        log.write(json.dumps(line) + "\n")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hostile_support import error_problems, hostile_app, openapi_spec
+from hostile_support import error_problems, hostile_app, openapi_spec, record
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -48,13 +48,13 @@ def fuzzed(settings):
     app, runtime, keys = hostile_app(settings)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     credentials = [keys["admin"]] * 3 + list(keys.values()) + [{}, {"X-API-Key": "qlk_not-a-key"}]
-    yield schema, credentials
+    yield schema, credentials, runtime
     runtime.close()
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_fuzzed_requests_get_documented_answers_and_never_a_server_error(fuzzed, method, path):
-    schema, credentials = fuzzed
+    schema, credentials, runtime = fuzzed
     operation = schema[path][method]
     cases = st.one_of(
         operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
@@ -72,6 +72,7 @@ def test_fuzzed_requests_get_documented_answers_and_never_a_server_error(fuzzed,
     @given(case=cases, headers=st.sampled_from(credentials))
     def run(case, headers):
         response = case.call(headers=headers)
+        record(runtime, "Schemathesis, positive and negative", response)
         case.validate_response(response, checks=CHECKS)
         assert not error_problems(response), error_problems(response)
 

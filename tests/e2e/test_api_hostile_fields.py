@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
-from hostile_support import error_problems, hostile_app, openapi_spec, row_counts
+from hostile_support import error_problems, hostile_app, openapi_spec, record, row_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
@@ -181,6 +181,7 @@ def test_a_hostile_value_in_any_field_is_refused_with_its_code_and_writes_nothin
     def run(value):
         before = row_counts(runtime)
         response = _send(client, headers, target, value)
+        record(runtime, "NUL bytes and lone surrogates" if target.kind == "text" else "integers past the id range", response)
         assert not error_problems(response), error_problems(response)
         expected = _expected_codes(target, value)
         if expected is None:
@@ -200,17 +201,20 @@ def test_a_hostile_json_body_is_refused_whole(api, method, path):
     bodies = st.one_of(
         # nesting the parser cannot follow is 400 malformed_json; nesting it can is a body of the wrong shape
         # (422): either is right, a 5xx is not (test_api_hostile_input pins the 400 for 100,000 levels)
-        deep_json(min_depth=2_000, max_depth=40_000).map(lambda b: (b, None, None)),
-        invalid_utf8().map(lambda b: (b'{"text": "' + b + b'"}', 400, "invalid_utf8")),
-        huge_text(MAX_TEXT + 1, 3 * MAX_TEXT).map(lambda t: (_with_text(method, path, t), *_huge_text_answer(path))),
+        deep_json(min_depth=2_000, max_depth=40_000).map(lambda b: ("deep JSON", b, None, None)),
+        invalid_utf8().map(lambda b: ("invalid UTF-8", b'{"text": "' + b + b'"}', 400, "invalid_utf8")),
+        huge_text(MAX_TEXT + 1, 3 * MAX_TEXT).map(
+            lambda t: ("huge strings", _with_text(method, path, t), *_huge_text_answer(path))
+        ),
     )
 
     @SWEEP
     @given(case=bodies)
     def run(case):
-        raw, status, code = case
+        category, raw, status, code = case
         before = row_counts(runtime)
         response = client.request(method, url, content=raw, headers={**headers, "Content-Type": "application/json"})
+        record(runtime, category, response)
         assert not error_problems(response), error_problems(response)
         assert response.status_code >= 400, response.text
         assert code is None or (response.status_code, response.json()["error"]["code"]) == (status, code), response.text
