@@ -101,6 +101,16 @@ def test_drainage_and_ads_are_counted_per_thousand_characters_with_a_floor():
     assert promo.examples[0] == "wechat:abc"
 
 
+def test_lexicon_terms_of_severity_1_do_not_count_as_drainage():
+    weak = Signal("lexicon", "illicit_ad/drainage", 0.3, (Evidence("text_span", "text", 0, 2, "兼职",
+                                                                    {"severity": 1}),), 1)
+    strong = Signal("lexicon", "illicit_ad/drainage", 0.8, (Evidence("text_span", "text", 5, 9, "加我微信",
+                                                                      {"severity": 3}),), 3)
+    assert measure_promotion([weak], 1000).drainage == 0
+    assert measure_promotion([weak, strong], 1000).drainage == 1 and measure_promotion([strong], 1000).examples == (
+        "加我微信",)
+
+
 def test_shape_from_text_and_from_html():
     shape = measure_shape(item())
     assert (shape.paragraphs, shape.headings) == (8, 4)

@@ -10,10 +10,12 @@ so quality reads the same evidence the reviewers see:
 | ``qr.qr/<kind>`` reaching a person or a group (``wechat_group``, ``wecom``, ``wechat_personal``, ``qq``, ``live_code``, ``short_link``) | drainage | 1 per code |
 | ``links.link/short``, ``/redirect``, ``/live_code``, ``/known_bad_domain`` | drainage | 1 per link |
 | ``links.link/read_original`` (阅读原文 link) | drainage | 0.5: common and mostly honest |
-| ``lexicon.illicit_ad/drainage`` | drainage | 1 per occurrence |
+| ``lexicon.illicit_ad/drainage`` | drainage | 1 per occurrence of a term of severity 2 or 3 |
 | ``links.link/url``; other ``qr`` kinds (a plain URL, an official account) | ads | 1 per link or code |
-| ``lexicon.illicit_ad/<other>`` (account trading, ...) | ads | 1 per occurrence |
+| ``lexicon.illicit_ad/<other>`` (account trading, ...) | ads | 1 per occurrence of a term of severity 2 or 3 |
 
+Severity-1 lexicon terms are left out: by the lexicon's own definition they also occur in clean text (兼职, 日结,
+刷子 are drainage words in ads and ordinary words in a biography or a novel).
 Densities are per 1,000 characters of title and body, with at least 500 characters in the denominator: one
 WeChat id in a two-line post is not "2,000 per thousand".
 """
@@ -58,7 +60,9 @@ def _weigh(signal: Signal) -> tuple[str, float, str]:
             return "drainage", _DRAINAGE_LINKS[signal.label], target
         return ("ads", 1.0, target) if signal.label == "link/url" else ("", 0.0, "")
     if signal.detector == "lexicon" and signal.label.startswith("illicit_ad"):
-        return ("drainage" if signal.label == "illicit_ad/drainage" else "ads"), float(occurrences), target
+        strong = [ev for ev in signal.evidence if int(ev.detail.get("severity", signal.severity) or 0) >= 2]
+        example = strong[0].text if strong else ""
+        return ("drainage" if signal.label == "illicit_ad/drainage" else "ads"), float(len(strong)), example
     return "", 0.0, ""
 
 
