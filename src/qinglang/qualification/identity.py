@@ -7,9 +7,10 @@ a blacklisted operator from coming back under a new account. Both work on a **ke
     digest = HMAC-SHA256(key, "<kind>:<canonical number>")
 
 The same number under the same key gives the same digest, so a blacklist entry matches every later account of
-that operator; without the key the digest cannot be reversed by trying all 10^17 numbers (a plain SHA-256 of an
-identity number can, in hours). The kind is part of the message, so a credit code and an identity number never
-collide. The service layer passes the key (a configured secret); ``key_id`` names it so keys can be rotated.
+that operator. Without the key a guess cannot even be checked against the digest; a plain SHA-256 of an identity
+number could be reversed by trying the ~10^11 plausible numbers (3,000 counties x 36,500 birth dates x 1,000
+sequence numbers), minutes of work for one GPU. The kind is part of the message, so a credit code and an
+identity number never collide. The service layer passes the key (a configured secret); ``key_id`` names it so keys can be rotated.
 
 What people see is the **masked display**: ``110105********123X`` (region and last four; the date of birth is
 hidden) or ``9111**********341L``. The raw number lives only inside :class:`IdentityDocument`, whose ``repr``
