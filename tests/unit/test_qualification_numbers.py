@@ -14,14 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qinglang.errors import InvalidInput
+from qinglang.qualification.filing import icp_filing_fault, require_icp_filing
 from qinglang.qualification.numbers import (
     CREDIT_CODE_ALPHABET,
     FaultCode,
     credit_code_entity,
     credit_code_fault,
-    icp_filing_fault,
     require_credit_code,
-    require_icp_filing,
     require_resident_id,
     resident_id_fault,
 )

@@ -1,7 +1,8 @@
 """Operators, identity documents, licences and qualification: the pure core (no I/O, no clock).
 
-- :mod:`~qinglang.qualification.numbers`: resident identity number (GB 11643), unified social credit code
-  (GB 32100) and ICP filing checks, each returning a :class:`NumberFault` or ``None``; ``require_*`` raise.
+- :mod:`~qinglang.qualification.numbers` and :mod:`~qinglang.qualification.filing`: resident identity number
+  (GB 11643), unified social credit code (GB 32100) and ICP filing checks, each returning a
+  :class:`NumberFault` or ``None``; ``require_*`` raise.
 - :mod:`~qinglang.qualification.identity`: validated :class:`IdentityDocument` -> stored :class:`IdentityRecord`
   (keyed HMAC-SHA256 digest plus masked display).
 - :mod:`~qinglang.qualification.operators`: :class:`OperatorKind` and the document each kind presents.
@@ -13,6 +14,7 @@
 """
 
 from qinglang.qualification.catalogue import AccountCategory, Catalogue, LicenceKind, Requirement, licence_number_fault
+from qinglang.qualification.filing import icp_filing_fault, require_icp_filing
 from qinglang.qualification.identity import (
     IdentityDocument,
     IdentityKind,
@@ -38,9 +40,7 @@ from qinglang.qualification.numbers import (
     FaultCode,
     NumberFault,
     credit_code_fault,
-    icp_filing_fault,
     require_credit_code,
-    require_icp_filing,
     require_resident_id,
     resident_id_fault,
 )

@@ -11,13 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from qinglang.errors import NotFound
-from qinglang.qualification.numbers import (
-    FaultCode,
-    NumberFault,
-    canonical_filing,
-    credit_code_fault,
-    icp_filing_fault,
-)
+from qinglang.qualification.filing import canonical_filing, icp_filing_fault
+from qinglang.qualification.numbers import FaultCode, NumberFault, credit_code_fault
 from qinglang.qualification.operators import OperatorKind
 
 MAX_FREE_NUMBER = 64

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from qinglang.errors import InvalidInput
 from qinglang.qualification.catalogue import Catalogue, EndDate, LicenceKind, licence_number_fault
-from qinglang.qualification.numbers import canonical_filing
+from qinglang.qualification.filing import canonical_filing
 from qinglang.qualification.operators import OPERATOR_KIND_NAMES, OperatorKind
 
 CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")

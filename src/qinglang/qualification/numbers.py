@@ -14,15 +14,14 @@ Three numbers an operator gives us, and what each check can promise:
    without I, O, Z, S and V; the 18th is computed mod 31 with weights ``3**i mod 31``. For the same reason (31 is
    prime, no weight is 0 mod 31) every change of one character and every swap of two different neighbours is
    caught. Characters 9-17 are an organisation code (GB 11714) with its own check character, which is checked too.
-3. **ICP filing number** (ICP备案号): ``京ICP备12345678号`` with an optional ``-N`` site suffix. It has **no check
-   digit**: a mistyped digit gives another well-formed number, so only the format is checked and a reviewer
-   confirms the filing itself.
+3. **ICP filing number** (ICP备案号), in :mod:`qinglang.qualification.filing`: it has **no check digit**, so only
+   its format is checked and a reviewer confirms the filing itself.
 
 Every check first canonicalises (NFKC, so full-width ``１２３Ｘ`` reads as ``123X``; spaces removed; letters upper
 case) and reports positions into that canonical form. A :class:`NumberFault` never contains the number itself:
 faults end up in logs and API errors, and identity numbers must not. The ``require_*`` helpers raise
-:class:`~qinglang.errors.InvalidInput` with a stable code (``invalid_resident_id``, ``invalid_credit_code``,
-``invalid_icp_filing``), the field name, the fault code and the position.
+:class:`~qinglang.errors.InvalidInput` with a stable code (``invalid_resident_id``, ``invalid_credit_code``;
+``invalid_icp_filing`` in ``filing``), the field name, the fault code and the position.
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from datetime import date
 from enum import StrEnum
 
 from qinglang.errors import InvalidInput
-from qinglang.qualification.regions import NATIONAL_CODE, PROVINCE_ABBREVIATIONS, PROVINCE_CODES
+from qinglang.qualification.regions import NATIONAL_CODE, PROVINCE_CODES
 
 MAX_RAW_LENGTH = 64  # longer input is refused before it is normalised: no number here is longer than 20
 EARLIEST_BIRTH_YEAR = 1900
@@ -78,7 +77,8 @@ def canonical_number(raw: str) -> str:
     return re.sub(r"[\s\-]", "", folded).upper()
 
 
-def _too_long(raw: str) -> NumberFault | None:
+def length_limit_fault(raw: str) -> NumberFault | None:
+    """A fault for input far longer than any number (refused before it is normalised), or ``None``."""
     if len(raw) <= MAX_RAW_LENGTH:
         return None
     return NumberFault(FaultCode.LENGTH, None, f"is {len(raw)} characters long; no such number is longer than 20",
@@ -112,7 +112,7 @@ def resident_id_fault(raw: str, *, today: date | None = None) -> NumberFault | N
     if len(value) == 15 and value.isdigit():
         return NumberFault(FaultCode.LENGTH, None, "has 15 digits: a first-generation number, no longer valid; "
                            "give the 18-digit number", "为 15 位第一代身份证号码，已停止使用，请填写 18 位号码")
-    fault = _too_long(raw) or _length(value, 18, "身份证号码")
+    fault = length_limit_fault(raw) or _length(value, 18, "身份证号码")
     if fault is not None:
         return fault
     for i, c in enumerate(value[:17]):
@@ -182,7 +182,7 @@ def credit_code_fault(raw: str) -> NumberFault | None:
     """The first fault of a unified social credit code, or ``None``. Checked in order: length, characters, check
     character, registration authority (character 1), entity type (2), region (3-8), organisation code (9-17)."""
     value = canonical_number(raw)
-    fault = _too_long(raw) or _length(value, 18, "统一社会信用代码")
+    fault = length_limit_fault(raw) or _length(value, 18, "统一社会信用代码")
     if fault is not None:
         return fault
     for i, c in enumerate(value):
@@ -236,58 +236,11 @@ _ENTITY_TYPES: Mapping[str, str] = {
 }
 
 
-# --- ICP filing number -------------------------------------------------------------------------------------
-
-_SITE_SUFFIX = re.compile(r"-[1-9][0-9]{0,3}")
-
-
-def canonical_filing(raw: str) -> str:
-    """The canonical form of a filing or licence number: NFKC, whitespace removed, Latin letters upper case."""
-    folded = unicodedata.normalize("NFKC", raw[: MAX_RAW_LENGTH * 4])
-    return re.sub(r"\s", "", folded).translate(_UPPER)
-
-
-_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
-
-
-def icp_filing_fault(raw: str) -> NumberFault | None:
-    """The first fault of an ICP filing number (``京ICP备12345678号`` or ``…号-2``), or ``None``. Format only:
-    there is no check digit, so a mistyped digit is not caught here."""
-    value = canonical_filing(raw)
-    if _too_long(raw) or not value:
-        return _too_long(raw) or NumberFault(FaultCode.EMPTY, None, "is empty", "为空")
-    if value[0] not in PROVINCE_ABBREVIATIONS:
-        return NumberFault(FaultCode.PROVINCE, 0, "character 1 must be a province abbreviation such as 京 or 粤",
-                           "第 1 位应为省份简称，如 京、粤")
-    if not value.startswith("ICP备", 1):
-        return _filing_word_fault(value)
-    digits = re.match(r"[0-9]*", value[5:]).group()
-    if not 6 <= len(digits) <= 10:
-        return NumberFault(FaultCode.FORMAT, 5, "ICP备 must be followed by a number of 6 to 10 digits",
-                           "ICP备 之后应为 6 到 10 位数字")
-    end = 5 + len(digits)
-    if value[end:end + 1] != "号":
-        return NumberFault(FaultCode.FORMAT, end, "the number must end with 号", "编号之后应为“号”")
-    if value[end + 1:] and not _SITE_SUFFIX.fullmatch(value[end + 1:]):
-        return NumberFault(FaultCode.FORMAT, end + 1, "only a site number such as -1 may follow 号",
-                           "“号”之后只能是网站序号，如 -1")
-    return None
-
-
-def _filing_word_fault(value: str) -> NumberFault:
-    if value.startswith("ICP证", 1):
-        return NumberFault(FaultCode.FORMAT, 1, "this is an ICP licence number (ICP证, a value-added telecom "
-                           "licence), not an ICP filing number (ICP备)", "这是 ICP 经营许可证号（ICP证），不是 ICP 备案号（ICP备）")
-    if value.startswith("公网安备", 1):
-        return NumberFault(FaultCode.FORMAT, 1, "this is a public security filing number (公网安备), not an ICP "
-                           "filing number (ICP备)", "这是公安联网备案号（公网安备），不是 ICP 备案号（ICP备）")
-    return NumberFault(FaultCode.FORMAT, 1, "the province must be followed by ICP备", "省份简称之后应为“ICP备”")
-
-
 # --- require_* ---------------------------------------------------------------------------------------------
 
 
-def _raise(fault: NumberFault, field: str, code: str, what: str) -> None:
+def raise_invalid(fault: NumberFault, field: str, code: str, what: str) -> None:
+    """Raise ``InvalidInput`` with ``code`` for ``fault`` in ``field`` (the number itself is never included)."""
     raise InvalidInput(f"{field} is not a valid {what}: it {fault.message}" if fault.code in _VERB_FAULTS
                        else f"{field} is not a valid {what}: {fault.message}", code=code,
                        details={"field": field, "fault": fault.code.value, "position": fault.position})
@@ -300,7 +253,7 @@ def require_resident_id(raw: str, field: str = "id_number", *, today: date | Non
     """The canonical resident identity number, or ``invalid_resident_id`` naming the field and the fault."""
     fault = resident_id_fault(raw, today=today)
     if fault is not None:
-        _raise(fault, field, "invalid_resident_id", "resident identity number")
+        raise_invalid(fault, field, "invalid_resident_id", "resident identity number")
     return canonical_number(raw)
 
 
@@ -308,13 +261,5 @@ def require_credit_code(raw: str, field: str = "credit_code") -> str:
     """The canonical unified social credit code, or ``invalid_credit_code`` naming the field and the fault."""
     fault = credit_code_fault(raw)
     if fault is not None:
-        _raise(fault, field, "invalid_credit_code", "unified social credit code")
+        raise_invalid(fault, field, "invalid_credit_code", "unified social credit code")
     return canonical_number(raw)
-
-
-def require_icp_filing(raw: str, field: str = "icp_filing") -> str:
-    """The canonical ICP filing number, or ``invalid_icp_filing`` naming the field and the fault."""
-    fault = icp_filing_fault(raw)
-    if fault is not None:
-        _raise(fault, field, "invalid_icp_filing", "ICP filing number")
-    return canonical_filing(raw)

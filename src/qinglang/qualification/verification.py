@@ -31,8 +31,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
-from qinglang.errors import Conflict, Forbidden, InvalidInput, QinglangError
 from qinglang.qualification.licences import validity_end, validity_start
+from qinglang.qualification.refusals import Refusal, RefusalCode
 
 DEFAULT_LEASE_SECONDS = 1800
 
@@ -56,40 +56,6 @@ class ActorKind(StrEnum):
 class Actor:
     kind: ActorKind
     id: str
-
-
-class RefusalCode(StrEnum):
-    """Why an event was not applied. Stable: part of the API, never renamed."""
-
-    REVIEWER_REQUIRED = "reviewer_required"
-    REASON_REQUIRED = "reason_required"
-    SELF_REVIEW = "self_review"
-    SUBMITTER_REQUIRED = "submitter_required"
-    LICENCE_CLAIMED = "licence_claimed"
-    LICENCE_NOT_YOURS = "licence_not_yours"
-    LICENCE_STATUS = "licence_status"
-    LICENCE_EXPIRED = "licence_expired"
-    LICENCE_NOT_EXPIRED = "licence_not_expired"
-
-
-_FORBIDDEN = {RefusalCode.REVIEWER_REQUIRED, RefusalCode.SELF_REVIEW, RefusalCode.SUBMITTER_REQUIRED,
-              RefusalCode.LICENCE_NOT_YOURS}
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """Why an event was not applied: ``code`` is stable, ``message`` says what to do instead."""
-
-    code: RefusalCode
-    message: str
-
-    def error(self) -> QinglangError:
-        """403 for who may not, 422 for a missing reason, 409 for what the licence's state does not allow."""
-        if self.code in _FORBIDDEN:
-            return Forbidden(self.message, code=self.code.value)
-        if self.code is RefusalCode.REASON_REQUIRED:
-            return InvalidInput(self.message, code=self.code.value)
-        return Conflict(self.message, code=self.code.value)
 
 
 @dataclass(frozen=True, slots=True)
