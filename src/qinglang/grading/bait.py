@@ -143,7 +143,8 @@ def form_hits(title: str) -> list[BaitHit]:
         hits.append(BaitHit("punctuation", 1, title[start:end], start, end))
     emoji = list(_EMOJI.finditer(title))
     if len(emoji) >= 2:
-        hits.append(BaitHit("emoji", 1, "".join(m.group() for m in emoji), emoji[0].start(), emoji[-1].end()))
+        start, end = emoji[0].start(), emoji[-1].end()
+        hits.append(BaitHit("emoji", 1, title[start:end], start, end))
     tail = _ELLIPSIS.search(title)
     if tail is not None:
         hits.append(BaitHit("ellipsis", 1, title[tail.start():tail.end()], tail.start(), tail.end()))
