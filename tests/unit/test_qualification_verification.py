@@ -188,7 +188,7 @@ def check_edge(state: VerificationState, event, result) -> None:
             assert result.valid_until is None or later < validity_end(result.valid_until)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(histories())
 def test_properties_of_random_event_sequences(history):
     state, events = history
