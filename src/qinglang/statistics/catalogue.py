@@ -14,7 +14,8 @@ from datetime import date
 
 from qinglang.domain.model import HARM_CATEGORIES
 from qinglang.statistics import labels
-from qinglang.statistics.figures import PeriodFigures
+from qinglang.statistics.aggregate import combine
+from qinglang.statistics.figures import PeriodFigures, ReviewerFigures
 from qinglang.statistics.trace import DrillDown, Figure, Section, day_range, drill
 
 
@@ -61,11 +62,23 @@ def cross(prefix: str, counts: Mapping[str, Mapping[str, int]], kinds: tuple[str
     return out
 
 
+HEADLINE = ("screening.screened", "screening.automatic_blocks", "decisions.decided", "decisions.violations",
+            "reports.received", "reports.handled", "reports.within_sla_rate", "reports.time_to_handle.median",
+            "actions.taken", "works.books", "accounts.closed", "appeals.overturn_rate", "rewards.paid_cents")
+
+
 def headline(period: PeriodFigures) -> tuple[Figure, ...]:
-    """The overview: the few numbers a lead reads first, and the ones period comparisons are made of."""
+    """The overview: the few numbers a lead reads first and period comparisons are made of. They are picked
+    from the sections by key, so an overview figure is the same figure (label, value, drill-down) as in its
+    section."""
+    by_key = {f.key: f for build in SECTIONS for f in build(period).figures}
+    return tuple(by_key[key] for key in HEADLINE)
+
+
+def content_section(period: PeriodFigures) -> Section:
+    """Content handled by category: automatic verdicts, reviewers' outcomes, case sources, detectors."""
     s, f = Scope(period.start, period.end), period.figures
-    reports = f.reports
-    return (
+    figures = [
         figure("screening.screened", f.screening.screened, "机器审核内容", "Contents screened",
                drill("/console/contents", decided=s.span)),
         figure("screening.automatic_blocks", f.screening.automatic_blocks, "自动拦截", "Blocked automatically",
@@ -74,30 +87,6 @@ def headline(period: PeriodFigures) -> tuple[Figure, ...]:
                drill("/console/cases", decided=s.span)),
         figure("decisions.violations", f.decisions.violations, "人工认定违规", "Violations found by reviewers",
                drill("/console/cases", decided=s.span, outcome="violation")),
-        figure("reports.received", reports.received, "收到举报", "Reports received",
-               drill("/console/reports", received=s.span)),
-        figure("reports.handled", reports.handled, "办结举报", "Reports handled",
-               drill("/console/reports", closed=s.span)),
-        figure("reports.within_sla_rate", reports.within_sla_rate, "按时办结率", "Handled within SLA",
-               drill("/console/reports", closed=s.span), unit="ratio"),
-        figure("reports.time_to_handle.median", reports.time_to_handle.median, "办结用时中位数",
-               "Median time to handle", drill("/console/reports", closed=s.span, sort="time_to_handle"), "seconds"),
-        figure("actions.taken", f.actions.taken, "处置措施", "Actions taken", drill("/console/actions", created=s.span)),
-        figure("works.books", len(f.works.books), "下架作品（书）", "Books taken off the shelves",
-               drill("/console/actions", created=s.span, kind="take_down", group="book")),
-        figure("accounts.closed", len(f.accounts.closed), "关闭账号", "Accounts closed",
-               drill("/console/accounts", closed=s.span)),
-        figure("appeals.overturn_rate", f.appeals.overturn_rate, "申诉改判率", "Appeals overturned",
-               drill("/console/appeals", decided=s.span), unit="ratio"),
-        figure("rewards.paid_cents", f.rewards.paid_cents, "已发放举报奖励", "Rewards paid",
-               drill("/console/rewards", approved=s.span), unit="cents"),
-    )
-
-
-def content_section(period: PeriodFigures) -> Section:
-    """Content handled by category: automatic verdicts, reviewers' outcomes, case sources, detectors."""
-    s, f = Scope(period.start, period.end), period.figures
-    figures = [
         *cross("screening", _every_harm_flagged(f.screening.verdicts), ("category", "verdict"), "机器审核结论",
                "Automatic verdict", lambda c, v: drill("/console/contents", decided=s.span, category=c, verdict=v)),
         *cross("decisions", f.decisions.outcomes, ("category", "outcome"), "人工审核结论", "Reviewer outcome",
@@ -150,6 +139,7 @@ def accounts_section(period: PeriodFigures) -> Section:
                drill("/console/accounts", suspended=s.span)),
         figure("accounts.closed", len(accounts.closed), "关闭账号", "Accounts closed",
                drill("/console/accounts", closed=s.span)),
+        figure("actions.taken", f.actions.taken, "处置措施合计", "Actions taken", drill("/console/actions", created=s.span)),
         *breakdown("actions", f.actions.by_kind, "action", "处置措施", "Actions by kind",
                    lambda k: drill("/console/actions", created=s.span, kind=k), complete=True),
         figure("actions.expired", f.actions.expired, "到期解除的处置", "Actions expired",
@@ -243,27 +233,47 @@ def appeals_section(period: PeriodFigures) -> Section:
 def team_section(period: PeriodFigures) -> Section:
     """The review team and its quality: per reviewer workload, time per case and agreement."""
     s, team = Scope(period.start, period.end), period.figures.team.reviewers
-    figures: list[Figure] = []
+    figures = _team_totals(s, team)
     for name in sorted(team):
         figures += _reviewer_figures(s, name, team[name])
     return Section("team", "审核团队与质量", "The review team and its quality", tuple(figures),
                    "二审一致率：经复核或申诉再审的决定中，复审与原决定一致的比例；校准一致率：校准（已知答案）案件中答对的比例。")
 
 
-def _reviewer_figures(s: Scope, name: str, r) -> list[Figure]:
+def _team_totals(s: Scope, team: Mapping[str, ReviewerFigures]) -> list[Figure]:
+    """The whole team as one reviewer (every reviewer's figures combined: times merged, agreements summed)."""
+    whole = ReviewerFigures()
+    for name in sorted(team):
+        whole = combine(whole, team[name])
+    dim = ("全体审核人员", "All reviewers")
+    return [
+        figure("team.reviewers", len(team), "参与审核人员", "Reviewers who decided or answered",
+               drill("/console/cases", decided=s.span, group="reviewer"), dim=dim),
+        figure("team.decisions", whole.decisions, "审核案件数", "Cases decided", drill("/console/cases", decided=s.span),
+               dim=dim),
+        figure("team.time_per_case.median", whole.time_per_case.median, "单案用时中位数", "Median time per case",
+               drill("/console/cases", decided=s.span, sort="time_per_case"), "seconds", dim),
+        figure("team.second_agreement", whole.second_agreement, "二审一致率", "Agreement with second review",
+               drill("/console/cases", decided=s.span, second_review="yes"), "ratio", dim),
+        figure("team.calibration_agreement", whole.calibration_agreement, "校准一致率", "Calibration agreement",
+               drill("/console/calibration", answered=s.span), "ratio", dim),
+    ]
+
+
+def _reviewer_figures(s: Scope, name: str, r: ReviewerFigures) -> list[Figure]:
     cases = {"decided": s.span, "reviewer": name}
     dim = (name, name)
     return [
-        figure(f"team.{name}.decisions", r.decisions, "审核案件数", "Cases decided", drill("/console/cases", **cases), dim=dim),
-        figure(f"team.{name}.time_per_case.median", r.time_per_case.median, "单案用时中位数", "Median time per case",
+        figure(f"team.reviewer.{name}.decisions", r.decisions, "审核案件数", "Cases decided", drill("/console/cases", **cases), dim=dim),
+        figure(f"team.reviewer.{name}.time_per_case.median", r.time_per_case.median, "单案用时中位数", "Median time per case",
                drill("/console/cases", **cases, sort="time_per_case"), "seconds", dim),
-        figure(f"team.{name}.second_reviewed", r.second_reviewed, "被复审决定数", "Decisions second-reviewed",
+        figure(f"team.reviewer.{name}.second_reviewed", r.second_reviewed, "被复审决定数", "Decisions second-reviewed",
                drill("/console/cases", **cases, second_review="yes"), dim=dim),
-        figure(f"team.{name}.second_agreement", r.second_agreement, "二审一致率", "Agreement with second review",
+        figure(f"team.reviewer.{name}.second_agreement", r.second_agreement, "二审一致率", "Agreement with second review",
                drill("/console/cases", **cases, second_review="yes"), "ratio", dim),
-        figure(f"team.{name}.calibration_answered", r.calibration_answered, "校准案件数", "Calibration cases",
+        figure(f"team.reviewer.{name}.calibration_answered", r.calibration_answered, "校准案件数", "Calibration cases",
                drill("/console/calibration", answered=s.span, reviewer=name), dim=dim),
-        figure(f"team.{name}.calibration_agreement", r.calibration_agreement, "校准一致率", "Calibration agreement",
+        figure(f"team.reviewer.{name}.calibration_agreement", r.calibration_agreement, "校准一致率", "Calibration agreement",
                drill("/console/calibration", answered=s.span, reviewer=name), "ratio", dim),
     ]
 
@@ -286,9 +296,12 @@ SECTIONS = (content_section, works_section, accounts_section, reports_section, r
 
 def report_sections(period: PeriodFigures) -> tuple[Section, ...]:
     """The supervision report's sections, in the order a regulator reads them (the overview comes first)."""
-    overview = Section("overview", "总体情况", "Overview", headline(period))
-    return (overview, *(build(period) for build in SECTIONS))
+    sections = tuple(build(period) for build in SECTIONS)
+    by_key = {f.key: f for section in sections for f in section.figures}
+    overview = Section("overview", "总体情况", "Overview", tuple(by_key[key] for key in HEADLINE))
+    return (overview, *sections)
 
 
 def all_figures(period: PeriodFigures) -> tuple[Figure, ...]:
-    return tuple(fig for section in report_sections(period) for fig in section.figures)
+    """Every figure once (the overview repeats figures of the sections)."""
+    return tuple(fig for section in report_sections(period)[1:] for fig in section.figures)

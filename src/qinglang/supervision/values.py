@@ -27,10 +27,11 @@ def unit_name(figure: Figure) -> str:
 
 
 def duration_text(seconds: int | float) -> str:
-    """``3 小时 12 分`` style: days, hours, minutes; seconds only under a minute."""
+    """``3 小时 12 分`` style: days, hours, minutes; under an hour minutes and seconds (``3 分 20 秒``)."""
     seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} 秒"
+    if seconds < 3600:
+        minutes, rest = divmod(seconds, 60)
+        return " ".join(p for p in (f"{minutes} 分" if minutes else "", f"{rest} 秒" if rest or not minutes else "") if p)
     minutes, _ = divmod(seconds, 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
