@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from figures_factory import CATEGORIES, REVIEWERS, november, october
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qinglang.statistics.aggregate import aggregate, combine, select_period
 from qinglang.statistics.figures import AccountFigures, DailyFigures, FigureSet, PeriodFigures, ReportFigures
 from qinglang.statistics.problems import Problem
+from qinglang.testing.figures import CATEGORIES, REVIEWERS, november, october
 
 NOV_1, NOV_30 = date(2026, 11, 1), date(2026, 11, 30)
 DAYS = november()

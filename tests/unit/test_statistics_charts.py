@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
-from figures_factory import november
 
 from qinglang.statistics.charts import category_bars, data_uri, sla_line, verdict_stack
 from qinglang.statistics.figures import DailyFigures, FigureSet, ReportFigures
+from qinglang.testing.figures import november
 
 SVG = "{http://www.w3.org/2000/svg}"
 DAYS = november()[:10]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from figures_factory import november
 
 from qinglang.statistics.serialize import FORMAT, dump_days, load_days
+from qinglang.testing.figures import november
 
 
 def test_days_survive_a_round_trip_through_json_text():

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from figures_factory import november, october
-
 from qinglang.statistics.aggregate import aggregate
 from qinglang.statistics.catalogue import all_figures, report_sections
 from qinglang.statistics.compare import change, compare_periods
 from qinglang.statistics.figures import FigureSet, PeriodFigures
 from qinglang.statistics.trace import CONSOLE_LISTS, Figure, check_traceability, drill
+from qinglang.testing.figures import november, october
 
 NOV_1, NOV_30 = date(2026, 11, 1), date(2026, 11, 30)
 PERIOD = aggregate(november(), NOV_1, NOV_30)

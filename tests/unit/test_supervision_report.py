@@ -11,7 +11,6 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from figures_factory import november, october
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -20,6 +19,7 @@ from qinglang.statistics.aggregate import aggregate
 from qinglang.statistics.catalogue import report_sections
 from qinglang.supervision import build_report, render, render_report
 from qinglang.supervision.values import exported, shown
+from qinglang.testing.figures import november, october
 
 NOV_1, NOV_30 = date(2026, 11, 1), date(2026, 11, 30)
 DAYS = november()

@@ -9,58 +9,11 @@ docs/statistics.md lists every key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
 
 from qinglang.domain.model import HARM_CATEGORIES
-from qinglang.statistics import labels
 from qinglang.statistics.aggregate import combine
 from qinglang.statistics.figures import PeriodFigures, ReviewerFigures
-from qinglang.statistics.trace import DrillDown, Figure, Section, day_range, drill
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The period every figure is traced within: ``span`` for events, ``on`` for end-of-period states."""
-
-    start: date
-    end: date
-
-    @property
-    def span(self) -> str:
-        return day_range(self.start, self.end)
-
-    @property
-    def on(self) -> str:
-        return self.end.isoformat()
-
-
-def figure(key: str, value, zh: str, en: str, where: DrillDown, unit: str = "count",
-           dim: tuple[str, str] = ("", "")) -> Figure:
-    return Figure(key, value, zh, en, where, unit, dim[0], dim[1])
-
-
-def breakdown(prefix: str, counts: Mapping[str, int], kind: str, zh: str, en: str, where, *,
-              complete: bool = False) -> list[Figure]:
-    """One figure per value of ``counts`` (in the labels' order), its name as the dimension; ``where(value)``
-    gives each figure's drill-down. ``complete`` adds a 0 for every known value that was not counted."""
-    return [figure(f"{prefix}.{v}", counts.get(v, 0), zh, en, where(v), dim=labels.name(kind, v))
-            for v in labels.ordered(kind, counts, complete=complete)]
-
-
-def cross(prefix: str, counts: Mapping[str, Mapping[str, int]], kinds: tuple[str, str], zh: str, en: str,
-          where, *, complete: bool = False) -> list[Figure]:
-    """One figure per cell of a cross count, named by both dimensions (``色情低俗 / 自动拦截``);
-    ``where(row, column)`` gives its drill-down. ``complete`` fills every known row and column (0 if absent)."""
-    out = []
-    for row in labels.ordered(kinds[0], counts, complete=complete):
-        cells = counts.get(row, {})
-        for col in labels.ordered(kinds[1], cells, complete=complete):
-            (r_zh, r_en), (c_zh, c_en) = labels.name(kinds[0], row), labels.name(kinds[1], col)
-            out.append(figure(f"{prefix}.{row}.{col}", cells.get(col, 0), zh, en, where(row, col),
-                              dim=(f"{r_zh} / {c_zh}", f"{r_en} / {c_en}")))
-    return out
-
+from qinglang.statistics.trace import Figure, Scope, Section, breakdown, cross, drill, figure
 
 HEADLINE = ("screening.screened", "screening.automatic_blocks", "decisions.decided", "decisions.violations",
             "reports.received", "reports.handled", "reports.within_sla_rate", "reports.time_to_handle.median",

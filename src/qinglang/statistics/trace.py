@@ -16,11 +16,12 @@ figure whose drill-down points elsewhere or does not restrict to the figure's pe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from qinglang.statistics import labels
 from qinglang.statistics.problems import Problem
 
 CONSOLE_LISTS: dict[str, str] = {
@@ -95,6 +96,52 @@ class Section:
     title_en: str
     figures: tuple[Figure, ...]
     note_zh: str = ""
+
+
+# Building figures: the catalogue's vocabulary.
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The period every figure is traced within: ``span`` for events, ``on`` for end-of-period states."""
+
+    start: date
+    end: date
+
+    @property
+    def span(self) -> str:
+        return day_range(self.start, self.end)
+
+    @property
+    def on(self) -> str:
+        return self.end.isoformat()
+
+
+def figure(key: str, value, zh: str, en: str, where: DrillDown, unit: str = "count",
+           dim: tuple[str, str] = ("", "")) -> Figure:
+    return Figure(key, value, zh, en, where, unit, dim[0], dim[1])
+
+
+def breakdown(prefix: str, counts: Mapping[str, int], kind: str, zh: str, en: str, where, *,
+              complete: bool = False) -> list[Figure]:
+    """One figure per value of ``counts`` (in the labels' order), its name as the dimension; ``where(value)``
+    gives each figure's drill-down. ``complete`` adds a 0 for every known value that was not counted."""
+    return [figure(f"{prefix}.{v}", counts.get(v, 0), zh, en, where(v), dim=labels.name(kind, v))
+            for v in labels.ordered(kind, counts, complete=complete)]
+
+
+def cross(prefix: str, counts: Mapping[str, Mapping[str, int]], kinds: tuple[str, str], zh: str, en: str,
+          where, *, complete: bool = False) -> list[Figure]:
+    """One figure per cell of a cross count, named by both dimensions (``色情低俗 / 自动拦截``);
+    ``where(row, column)`` gives its drill-down. ``complete`` fills every known row and column (0 if absent)."""
+    out = []
+    for row in labels.ordered(kinds[0], counts, complete=complete):
+        cells = counts.get(row, {})
+        for col in labels.ordered(kinds[1], cells, complete=complete):
+            (r_zh, r_en), (c_zh, c_en) = labels.name(kinds[0], row), labels.name(kinds[1], col)
+            out.append(figure(f"{prefix}.{row}.{col}", cells.get(col, 0), zh, en, where(row, col),
+                              dim=(f"{r_zh} / {c_zh}", f"{r_en} / {c_en}")))
+    return out
 
 
 def check_traceability(figures: Iterable[Figure], start: date, end: date) -> tuple[Problem, ...]:

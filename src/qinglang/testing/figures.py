@@ -1,4 +1,5 @@
-"""Invented daily figures for the statistics and supervision tests: deterministic, varied, every section used."""
+"""Invented daily figures for the statistics and supervision tests and benchmarks: deterministic (seeded), varied,
+every section of the model used. Nothing here is real platform data."""
 
 from __future__ import annotations
 
