@@ -36,7 +36,7 @@ def run() -> dict:
     with_charts = build_report(period, days=days, generated_at=generated)
     plain = build_report(period, generated_at=generated)
     figures = {
-        "aggregate_30_days": _best(lambda: aggregate(days, start, end).days),
+        "aggregate_30_days": _best(lambda: aggregate(days, start, end).day_count),
         "build_report_with_charts": _best(lambda: len(build_report(period, days=days, generated_at=generated).charts)),
         "pdf_with_charts": _best(lambda: len(render(with_charts, "pdf"))),
         "pdf_without_charts": _best(lambda: len(render(plain, "pdf"))),

@@ -66,7 +66,7 @@ def test_days_without_figures_are_listed_and_stocks_come_from_the_last_day_prese
     some = [d for d in DAYS if d.day.day not in (3, 30)]
     period = aggregate(some, NOV_1, NOV_30)
     assert period.missing == (date(2026, 11, 3), NOV_30)
-    assert not period.complete and period.days == 30
+    assert not period.complete and period.day_count == 30
     assert period.figures.reports.open_at_end == DAYS[28].figures.reports.open_at_end
 
 

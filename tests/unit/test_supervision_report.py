@@ -119,3 +119,27 @@ def test_render_report_takes_the_period_and_a_format_name():
     with pytest.raises(InvalidInput) as refused:
         render_report(PERIOD, "docx")
     assert refused.value.code == "report_format_unknown"
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    from qinglang.statistics.figures import DailyFigures, FigureSet, ReviewerFigures, TeamFigures
+
+    day = DailyFigures(NOV_1, FigureSet(team=TeamFigures({"=HYPERLINK(\"http://x\")": ReviewerFigures(decisions=2)})))
+    report = build_report(aggregate([day], NOV_1, NOV_1), generated_at=GENERATED)
+    book = load_workbook(io.BytesIO(render(report, "xlsx")))
+    cells = [row[1] for row in book["九、审核团队与质量"].iter_rows(min_row=2) if row[1].value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
+    rows = list(csv.reader(io.StringIO(render(report, "csv").decode("utf-8-sig"))))
+    assert "'=HYPERLINK(\"http://x\")" in [r[2] for r in rows]
+    assert not any(field.startswith("=") for r in rows for field in r)
+
+
+def test_a_report_with_an_untraceable_figure_is_refused(monkeypatch):
+    from qinglang.statistics.trace import Figure, Section, drill
+    from qinglang.supervision import UntraceableReport, document
+
+    stray = Section("x", "某节", "Some section", (Figure("x.y", 1, "某数", "a number", drill("/console/nowhere")),))
+    monkeypatch.setattr(document, "report_sections", lambda period: (stray,))
+    with pytest.raises(UntraceableReport) as refused:
+        build_report(PERIOD, generated_at=GENERATED)
+    assert refused.value.code == "report_untraceable" and "/console/nowhere is not a console list" in refused.value.message

@@ -275,7 +275,8 @@ class PeriodFigures:
     missing: tuple[date, ...] = ()
 
     @property
-    def days(self) -> int:
+    def day_count(self) -> int:
+        """Days in the period, with or without figures."""
         return (self.end - self.start).days + 1
 
     @property

@@ -3,7 +3,7 @@ headers correctly (without it Excel reads the file as the local ANSI code page a
 
 Columns: 章节, 指标, 分项, 数值, 单位, 显示值, 指标代码, 追溯路径 — the same as the workbook's sheets plus the
 section, so the file is one long table that any tool can filter. Values are plain numbers (see values.py);
-an undefined figure is an empty field.
+an undefined figure is an empty field. Text that a spreadsheet would run as a formula is made inert.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def render_csv(report: SupervisionReport) -> bytes:
     for number, section in report.numbered():
         for f in section.figures:
             value = values.exported(f)
-            writer.writerow((f"{number}{section.title_zh}", f.label_zh, f.dimension_zh,
-                             "" if value is None else value, values.unit_name(f), values.shown(f), f.key,
-                             f.drill_down.url))
+            writer.writerow((f"{number}{section.title_zh}", f.label_zh, values.inert_text(f.dimension_zh),
+                             "" if value is None else value, values.unit_name(f), values.shown(f),
+                             values.inert_text(f.key), f.drill_down.url))
     return (BOM + out.getvalue()).encode("utf-8")

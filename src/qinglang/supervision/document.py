@@ -53,10 +53,10 @@ class SupervisionReport:
         """The data statement on the cover: all days counted, or which days are missing."""
         p = self.period
         if p.complete:
-            return f"本报告统计期内 {p.days} 天的日统计数据齐全。"
+            return f"本报告统计期内 {p.day_count} 天的日统计数据齐全。"
         missing = "、".join(d.isoformat() for d in p.missing[:10]) + ("等" if len(p.missing) > 10 else "")
-        return (f"注意：统计期共 {p.days} 天，其中 {len(p.missing)} 天缺少日统计数据（{missing}），"
-                f"本报告数字仅含其余 {p.days - len(p.missing)} 天。")
+        return (f"注意：统计期共 {p.day_count} 天，其中 {len(p.missing)} 天缺少日统计数据（{missing}），"
+                f"本报告数字仅含其余 {p.day_count - len(p.missing)} 天。")
 
     def numbered(self) -> list[tuple[str, Section]]:
         """(``一、``, section) pairs in order."""

@@ -22,6 +22,15 @@ def exported(figure: Figure) -> int | float | None:
     return figure.value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_text(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: a reviewer named ``=HYPERLINK(...)`` or a stored value
+    starting with ``+``/``-``/``@`` gets a leading apostrophe (the OWASP advice for CSV injection)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def unit_name(figure: Figure) -> str:
     return UNIT_NAMES.get(figure.unit, figure.unit)
 

@@ -79,6 +79,8 @@ def _section_sheet(sheet: Worksheet, section: Section) -> None:
         sheet.column_dimensions[cell.column_letter].width = width
     for figure in section.figures:
         sheet.append(_row(figure))
+        for column in (1, 2, 5, 6, 7):  # text, never a formula (openpyxl reads a leading "=" as one)
+            sheet.cell(sheet.max_row, column).data_type = "s"
         sheet.cell(sheet.max_row, 3).number_format = NUMBER_FORMATS.get(figure.unit, "General")
         sheet.cell(sheet.max_row, 3).alignment = Alignment(horizontal="right")
     sheet.freeze_panes = "A2"
