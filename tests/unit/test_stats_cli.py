@@ -72,6 +72,9 @@ def test_bad_input_is_refused_with_the_place_and_writes_nothing(tmp_path):
     assert reversed_.exit_code == 1 and "[period_reversed]" in reversed_.output
     no_suffix = run("--from", "2026-11-01", "--to", "2026-11-30", "--figures", str(FIGURES), "--output", str(tmp_path / "r"))
     assert no_suffix.exit_code == 2 and "say --format pdf, xlsx or csv" in no_suffix.output
+    zone = run("--from", "2026-11-01", "--to", "2026-11-30", "--figures", str(FIGURES), "--output", str(out),
+               "--time-zone", "Mars/Olympus")
+    assert zone.exit_code == 2 and "'Mars/Olympus' is not a time zone" in zone.output
     not_json = tmp_path / "x.json"
     not_json.write_text("{", "utf-8")
     bad = run("--from", "2026-11-01", "--to", "2026-11-30", "--figures", str(not_json), "--output", str(out))

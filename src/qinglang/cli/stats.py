@@ -28,6 +28,16 @@ def _date(ctx, param, value: str) -> date:
         raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
+def _zone(ctx, param, value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"{value!r} is not a time zone; use an IANA name such as Asia/Shanghai") from None
+    return value
+
+
 def _read_figures(path: Path):
     from qinglang.statistics.serialize import load_days
 
@@ -50,7 +60,8 @@ def stats_group() -> None:
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="file to write")
 @click.option("--figures", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="daily figures as JSON (required for now: the database does not keep them yet)")
-@click.option("--time-zone", default=DEFAULT_TIME_ZONE, show_default=True, help="the zone the days are counted in")
+@click.option("--time-zone", default=DEFAULT_TIME_ZONE, show_default=True, callback=_zone,
+              help="the zone the daily figures were counted in (named in the report)")
 @click.option("--platform", default="", help="platform name for the report's title")
 @click.option("--json", "as_json", is_flag=True, help="print what was written as JSON")
 def report_command(start, end, fmt, output, figures, time_zone, platform, as_json) -> None:

@@ -37,14 +37,17 @@ class SupervisionReport:
     charts: dict[str, str] = field(default_factory=dict)  # chart name -> SVG
 
     @property
+    def monthly(self) -> bool:
+        return is_calendar_month(self.period.start, self.period.end)
+
+    @property
     def title(self) -> str:
-        kind = "月度" if is_calendar_month(self.period.start, self.period.end) else ""
-        return f"{self.platform}{kind}{TITLE}"
+        return f"{self.platform}{'月度' if self.monthly else ''}{TITLE}"
 
     @property
     def period_text(self) -> str:
         start, end = self.period.start, self.period.end
-        if is_calendar_month(start, end):
+        if self.monthly:
             return f"{start.year}年{start.month}月"
         return f"{start.isoformat()} 至 {end.isoformat()}"
 
