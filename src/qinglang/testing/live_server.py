@@ -39,9 +39,14 @@ class LiveServer:
         return cls(url=f"http://127.0.0.1:{port}", settings=settings, _server=server, _thread=thread)
 
     def client(self, **kwargs: Any):
-        """An ``httpx.Client`` with this server as base URL (close it, or use it in a ``with`` block)."""
+        """An ``httpx.Client`` with this server as base URL (close it, or use it in a ``with`` block).
+
+        The read timeout is 60 s, not httpx's 5 s: the first screening request loads the detectors' models, which
+        on a small, busy CI machine takes longer than 5 s. Tests check behaviour; speed belongs to ``make bench``.
+        """
         import httpx
 
+        kwargs.setdefault("timeout", 60.0)
         return httpx.Client(base_url=self.url, **kwargs)
 
     def stop(self, timeout: float = 10.0) -> None:
