@@ -41,9 +41,8 @@ class LiveServer:
     def client(self, **kwargs: Any):
         """An ``httpx.Client`` with this server as base URL (close it, or use it in a ``with`` block).
 
-        The read timeout is 60 s, not httpx's 5 s: the first screening request loads the detectors' models, which
-        on a small, busy CI machine takes longer than 5 s. Tests check behaviour; speed belongs to ``make bench``.
-        """
+        The timeout defaults to 60 s, not httpx's 5 s: the first request loads every detector, which on a small,
+        busy machine takes longer than 5 s, and a test should fail on a wrong answer, not on a slow start."""
         import httpx
 
         kwargs.setdefault("timeout", 60.0)
