@@ -95,14 +95,7 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
     return float(min(fine, key=nll))
 
 
-def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None = None) -> LinearModel:
-    """Fit on TRAIN minus the calibration slice, then set the temperature on that slice."""
-    fit = [(t, y) for t, y in examples if not is_calibration(t)]
-    cal = [(t, y) for t, y in examples if is_calibration(t)]
-    model = fit_linear([t for t, _ in fit], [y for _, y in fit], params)
-    logits = model.logits_prepared([prepare(t) for t, _ in cal], [t for t, _ in cal])
-    gold = np.array([CATEGORIES.index(y) for _, y in cal])
-    temperature = fit_temperature(logits, gold)
+def _meta(params: TrainParams, fit: Sequence[Example], meta: dict | None) -> dict:
     info = dict(meta or {})
     info.update(
         normaliser=NORMALISER_NAME,
@@ -115,6 +108,26 @@ def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None
         },
         seed="none needed: lbfgs and the hash splits are deterministic",
         fit_counts=dict(sorted(Counter(y for _, y in fit).items())),
-        calibration_counts=dict(sorted(Counter(y for _, y in cal).items())),
     )
+    return info
+
+
+def fit_model(examples: Sequence[Example], params: TrainParams, *, meta: dict | None = None) -> LinearModel:
+    """Fit on all of ``examples``; no temperature slice, because the length calibration
+    (``qinglang.training.calibrate``, fitted on out-of-source scores) replaces the temperature."""
+    model = fit_linear([t for t, _ in examples], [y for _, y in examples], params)
+    return LinearModel(model.classes, model.spec, model.weights, model.bias, 1.0, _meta(params, examples, meta))
+
+
+def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None = None) -> LinearModel:
+    """Fit on TRAIN minus the calibration slice, then set the temperature on that slice (for a platform's own
+    labelled files, where there are no sources to hold out)."""
+    fit = [(t, y) for t, y in examples if not is_calibration(t)]
+    cal = [(t, y) for t, y in examples if is_calibration(t)]
+    model = fit_linear([t for t, _ in fit], [y for _, y in fit], params)
+    logits = model.logits_prepared([prepare(t) for t, _ in cal], [t for t, _ in cal])
+    gold = np.array([CATEGORIES.index(y) for _, y in cal])
+    temperature = fit_temperature(logits, gold)
+    info = _meta(params, fit, meta)
+    info["calibration_counts"] = dict(sorted(Counter(y for _, y in cal).items()))
     return LinearModel(model.classes, model.spec, model.weights, model.bias, temperature, info)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qinglang.detectors.classifier.linear import LinearModel, softmax
+from qinglang.detectors.classifier.linear import LinearModel
 from qinglang.detectors.classifier.windows import prepared_windows
 
 
@@ -55,20 +55,28 @@ def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none
     return {c: float(bottom[j] if c == none_label else top[j]) for j, c in enumerate(classes)}
 
 
-def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
-    """Score many texts in one vectorised pass over all their windows."""
-    per_text = [prepared_windows(t) for t in texts]
+def window_logits(model: LinearModel, texts: Sequence[str]) -> list[np.ndarray]:
+    """Each text's raw window logits (rows = windows), before calibration."""
+    return _logits(model, [prepared_windows(t) for t in texts])
+
+
+def _logits(model: LinearModel, per_text: list[list[tuple[int, int, str, str]]]) -> list[np.ndarray]:
+    """One vectorised pass over every window of every text, split back per text."""
     flat = [w for ws in per_text for _, _, w, _ in ws]
     raw = [r for ws in per_text for _, _, _, r in ws]
-    probs = (
-        softmax(model.logits_prepared(flat, raw) / model.temperature) if flat else np.zeros((0, len(model.classes)))
-    )
-    out, pos = [], 0
-    for ws in per_text:
-        block = probs[pos : pos + len(ws)]
-        pos += len(ws)
-        spans = tuple((s, e) for s, e, _, _ in ws)
-        out.append(TextScore(aggregate(block, model.classes), model.classes, spans, block))
+    logits = model.logits_prepared(flat, raw) if flat else np.zeros((0, len(model.classes)))
+    bounds = np.cumsum([0] + [len(ws) for ws in per_text])
+    return [logits[bounds[i] : bounds[i + 1]] for i in range(len(per_text))]
+
+
+def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
+    """Score many texts in one vectorised pass over all their windows; each text's windows are calibrated by the
+    text's own length (:mod:`~qinglang.detectors.classifier.calibration`)."""
+    per_text = [prepared_windows(t) for t in texts]
+    out = []
+    for text, ws, logits in zip(texts, per_text, _logits(model, per_text), strict=True):
+        block = model.window_scores(logits, len(text))
+        out.append(TextScore(aggregate(block, model.classes), model.classes, tuple((s, e) for s, e, _, _ in ws), block))
     return out
 
 
