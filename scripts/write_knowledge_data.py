@@ -272,7 +272,7 @@ class Expander:
             raise SystemExit(f"unknown slot {{{name}}}")
         if optional and rng.random() < 0.5:
             return ""
-        return self.expand(rng.choice(self.slots[name]), depth + 1)
+        return self.expand(str(rng.choice(self.slots[name])), depth + 1)  # YAML may read 5 as a number
 
 
 _PUNCT_RUN = re.compile(r"([，。！？、；：,.!?])[，。、；：,.]+")
@@ -642,21 +642,20 @@ def overlap_report(rows_by_label: dict[str, list[dict]], data_dir: Path) -> dict
 
 def refresh_overlap(data_dir: Path, rounds: int = 4) -> tuple[dict, dict]:
     """Rebuild until no item equals a real text (after light normalisation); the hashes dropped are kept in
-    OVERLAP_FILE, so written lines that happen to equal a real text (a one-word title such as 晚安) are dropped too."""
-    hashes = set(OVERLAP_FILE.read_text().split()) if OVERLAP_FILE.exists() else set()
-    OVERLAP_FILE.write_text("")  # first round: the overlap before any filtering
-    first: dict = {}
-    report: dict = {}
+    OVERLAP_FILE, so written lines that happen to equal a real text (a one-word title such as 晚安) are dropped too.
+
+    Returns the overlap report before any filtering and the one after."""
+    OVERLAP_FILE.write_text("")
+    first = overlap_report(records(build()[0]), data_dir)
+    hashes = {overlap_hash(row["text"]) for _, row in first["hits"]}
+    report = first
     for _ in range(rounds):
-        files, _ = build()
-        report = overlap_report(records(files), data_dir)
-        first = first or report
+        OVERLAP_FILE.write_text("".join(f"{h}\n" for h in sorted(hashes)))
+        report = overlap_report(records(build()[0]), data_dir)
         new = {overlap_hash(row["text"]) for _, row in report["hits"]} - hashes
         if not new:
             break
         hashes |= new
-        OVERLAP_FILE.write_text("".join(f"{h}\n" for h in sorted(hashes)))
-    OVERLAP_FILE.write_text("".join(f"{h}\n" for h in sorted(hashes)))
     return first, report
 
 
