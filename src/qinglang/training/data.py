@@ -15,7 +15,16 @@ from qinglang.detectors.classifier.windows import MAX_SIZE, prepared_windows
 from qinglang.evaluation import datasets as ds
 from qinglang.evaluation import sources as src
 
-TRAIN_CAP = 6000  # clean examples kept per source in TRAIN (sampled by hash); harmful examples are never capped
+TRAIN_CAP = 5000  # clean examples kept per source in TRAIN (sampled by hash); harmful and project-written never capped
+REGRESSION_FILE = src.PROJECT_DATA / "regression" / "everyday_titles.txt"
+
+
+def regression_texts() -> frozenset[str]:
+    """The everyday titles that must pass (``data/regression``): a test set, so no source's copy of them is ever
+    trained on."""
+    if not REGRESSION_FILE.exists():
+        return frozenset()
+    return frozenset(t.strip() for t in REGRESSION_FILE.read_text(encoding="utf-8").splitlines() if t.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +84,13 @@ def capped(rows: list[ds.Example], cap: int) -> list[ds.Example]:
 
 
 def split_part(rows: list[ds.Example], *, dev: bool, cap: int = TRAIN_CAP) -> list[ds.Example]:
-    """One source's DEV or TRAIN part as examples: DEV keeps every window; TRAIN is capped (:func:`capped`)."""
+    """One source's DEV or TRAIN part as examples: DEV keeps every window; TRAIN leaves out the regression titles
+    (:func:`regression_texts`) and is capped (:func:`capped`; ``cap <= 0``: no cap)."""
     part = list(windowed(ds.split_examples(rows, dev=dev)))
-    return part if dev else capped(part, cap)
+    if dev:
+        return part
+    held = regression_texts()
+    return capped([ex for ex in part if ex[0].strip() not in held], cap)
 
 
 def build_corpus(
@@ -100,5 +113,6 @@ def build_corpus(
     for name, rows in raw.items():
         if name in skip or (names and name not in names) or (not dev and not src.get_source(name).trainable):
             continue
-        out[name] = split_part(rows, dev=dev, cap=cap)
+        project = src.get_source(name).project_written
+        out[name] = split_part(rows, dev=dev, cap=0 if project else cap)
     return Corpus(out)

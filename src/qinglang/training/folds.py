@@ -53,11 +53,19 @@ class Fold:
         return self.name not in (CHINESEHARM, ALL)
 
 
+GROUPS = {"cmrc2018": "encyclopedia_fiction", "novels": "encyclopedia_fiction",
+          "lccc_toy": "weibo", "weibo_ner_posts": "weibo"}  # small or kindred sources held out together
+
+
 def plan(names: Sequence[str]) -> list[Fold]:
-    """The folds for these sources: one per trainable source but ChineseHarm, then ``chineseharm``, then ``all``."""
-    singles = [n for n in names if src.get_source(n).trainable and n != CHINESEHARM]
-    parts = len(singles)
-    folds = [Fold(n, (n,), i, parts) for i, n in enumerate(singles)]
+    """The folds for these sources: one per trainable source but ChineseHarm (kindred small sources together,
+    :data:`GROUPS`), then ``chineseharm``, then ``all``."""
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        if src.get_source(n).trainable and n != CHINESEHARM:
+            groups.setdefault(GROUPS.get(n, n), []).append(n)
+    parts = len(groups)
+    folds = [Fold(g, tuple(members), i, parts) for i, (g, members) in enumerate(groups.items())]
     return [*folds, Fold(CHINESEHARM, (CHINESEHARM,)), Fold(ALL, ())]
 
 
@@ -93,7 +101,7 @@ def training_examples(fold: Fold, raw: dict[str, list[ds.Example]], cap: int = T
             continue
         if name == CHINESEHARM and fold.chineseharm_part is not None:
             rows = [(t, y) for t, y in rows if chineseharm_part(t, fold.parts) != fold.chineseharm_part]
-        out[name] = split_part(rows, dev=False, cap=cap)
+        out[name] = split_part(rows, dev=False, cap=0 if source.project_written else cap)
     return out
 
 

@@ -34,6 +34,7 @@ class TrainParams:
     c: float = 20.0  # inverse L2 strength of the logistic regression
     balance_power: float = 0.75  # class weight = (largest class / class size) ** power
     max_iter: int = 500
+    tol: float = 1e-4  # lbfgs stopping tolerance
 
 
 def design_matrix(texts: Sequence[str], spec: FeatureSpec):
@@ -62,7 +63,7 @@ def fit_linear(texts: Sequence[str], labels: Sequence[str], params: TrainParams)
     table = build_pinyin_table() if params.pinyin_order else None
     spec = FeatureSpec(params.bits, params.max_order, params.pinyin_order, table, params.sublinear, params.symbol_weight)
     weights = class_weights(labels, params.balance_power)
-    clf = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=1e-5)
+    clf = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=params.tol)
     clf.fit(design_matrix(texts, spec), list(labels), sample_weight=[weights[y] for y in labels])
     return LinearModel(CATEGORIES, spec, *_export_arrays(clf, spec))
 
@@ -103,6 +104,7 @@ def _meta(params: TrainParams, fit: Sequence[Example], meta: dict | None) -> dic
             "c": params.c,
             "balance_power": params.balance_power,
             "max_iter": params.max_iter,
+            "tol": params.tol,
             "sublinear": params.sublinear,
             "symbol_weight": params.symbol_weight,
         },

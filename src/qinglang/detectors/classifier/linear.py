@@ -11,7 +11,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from qinglang.detectors.classifier.calibration import LengthCalibration
-from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
+from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts, window_counts
 from qinglang.errors import ConfigError
 
 DEFAULT_MODEL_DIR = Path(__file__).with_name("model")  # a package, so wheels ship its data files
@@ -52,8 +52,16 @@ class LinearModel:
         if len(prepared) == 1:  # one short text: a plain dot product, without the sparse matrix's set-up cost
             logits = values.astype(np.float32) @ self.weights[cols]
             return logits[None, :].astype(np.float64) + self.bias.astype(np.float64)
-        indptr = np.searchsorted(rows, np.arange(len(prepared) + 1))
-        features = csr_matrix((values.astype(np.float32), cols, indptr), shape=(len(prepared), self.spec.dim))
+        return self._product(rows, cols, values, len(prepared))
+
+    def logits_windows(self, prepared: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The logits of ``logits_prepared([prepared[s:e] for s, e in spans])``, computed with the text hashed once
+        (:func:`~qinglang.detectors.classifier.features.window_counts`)."""
+        return self._product(*window_counts(prepared, spans, self.spec), len(spans))
+
+    def _product(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+        indptr = np.searchsorted(rows, np.arange(n + 1))
+        features = csr_matrix((values.astype(np.float32), cols, indptr), shape=(n, self.spec.dim))
         return (features @ self.weights).astype(np.float64) + self.bias.astype(np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qinglang.detectors.classifier.features import prepare
 from qinglang.detectors.classifier.linear import LinearModel
-from qinglang.detectors.classifier.windows import prepared_windows
+from qinglang.detectors.classifier.windows import window_plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,26 +58,31 @@ def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none
 
 def window_logits(model: LinearModel, texts: Sequence[str]) -> list[np.ndarray]:
     """Each text's raw window logits (rows = windows), before calibration."""
-    return _logits(model, [prepared_windows(t) for t in texts])
+    return [logits for _, logits in _scored_windows(model, texts)]
 
 
-def _logits(model: LinearModel, per_text: list[list[tuple[int, int, str, str]]]) -> list[np.ndarray]:
-    """One vectorised pass over every window of every text, split back per text."""
-    flat = [w for ws in per_text for _, _, w, _ in ws]
-    raw = [r for ws in per_text for _, _, _, r in ws]
-    logits = model.logits_prepared(flat, raw) if flat else np.zeros((0, len(model.classes)))
-    bounds = np.cumsum([0] + [len(ws) for ws in per_text])
-    return [logits[bounds[i] : bounds[i + 1]] for i in range(len(per_text))]
+def _scored_windows(model: LinearModel, texts: Sequence[str]) -> list[tuple[tuple[tuple[int, int], ...], np.ndarray]]:
+    """``(original spans, logits)`` of each text's windows. Texts scored whole share one vectorised pass; a long
+    text's windows are hashed from its prepared text once (``LinearModel.logits_windows``)."""
+    plans = [window_plan(t) for t in texts]
+    whole = [i for i, p in enumerate(plans) if p is None]
+    batch = model.logits_prepared([prepare(texts[i]) for i in whole], [texts[i] for i in whole]) if whole else None
+    out: list = [None] * len(texts)
+    for row, i in enumerate(whole):
+        out[i] = (((0, len(texts[i])),), batch[row : row + 1])
+    for i, plan in enumerate(plans):
+        if plan is not None:
+            out[i] = (plan.original, model.logits_windows(plan.prepared, plan.spans))
+    return out
 
 
 def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
-    """Score many texts in one vectorised pass over all their windows; each text's windows are calibrated by the
-    text's own length (:mod:`~qinglang.detectors.classifier.calibration`)."""
-    per_text = [prepared_windows(t) for t in texts]
+    """Score many texts; each text's windows are calibrated by the text's own length
+    (:mod:`~qinglang.detectors.classifier.calibration`)."""
     out = []
-    for text, ws, logits in zip(texts, per_text, _logits(model, per_text), strict=True):
+    for text, (spans, logits) in zip(texts, _scored_windows(model, texts), strict=True):
         block = model.window_scores(logits, len(text))
-        out.append(TextScore(aggregate(block, model.classes), model.classes, tuple((s, e) for s, e, _, _ in ws), block))
+        out.append(TextScore(aggregate(block, model.classes), model.classes, spans, block))
     return out
 
 
