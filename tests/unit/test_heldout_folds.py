@@ -40,8 +40,8 @@ def test_no_fold_trains_on_an_evaluation_source_or_on_what_it_scores():
 def test_inserted_text_keeps_the_clean_text_around_the_harmful_one():
     clean = "今天天气很好。" * 60
     text, at = fl.insert_middle(clean, "加我看福利")
-    assert text[at : at + 5] == "加我看福利" and text.replace("加我看福利", "") == clean
-    assert abs(at - len(clean) // 2) <= 7
+    assert text[at : at + 5] == "加我看福利" and text.replace("\n加我看福利\n", "") == clean
+    assert abs(at - len(clean) // 2) <= 8
 
 
 def test_calibration_gives_the_same_evidence_less_weight_in_a_short_text():

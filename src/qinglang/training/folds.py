@@ -106,10 +106,11 @@ def training_examples(fold: Fold, raw: dict[str, list[ds.Example]], cap: int = T
 
 
 def insert_middle(clean: str, harmful: str) -> tuple[str, int]:
-    """``clean`` with ``harmful`` put at the sentence boundary nearest its middle; returns the text and offset."""
+    """``clean`` with ``harmful`` put in as a paragraph of its own (between line breaks) at the sentence boundary
+    nearest the middle; returns the text and the offset of ``harmful`` in it."""
     ends = [e for _, e in sentence_spans(clean)] or [len(clean) // 2]
     cut = min(ends, key=lambda e: abs(e - len(clean) // 2))
-    return clean[:cut] + harmful + clean[cut:], cut
+    return f"{clean[:cut]}\n{harmful}\n{clean[cut:]}", cut + 1
 
 
 def inserted_rows(scored: dict[str, list[tuple[int, str, str]]]) -> list[tuple[str, str, str, str]]:
