@@ -48,7 +48,8 @@ KNOWLEDGE = ROOT / "data" / "knowledge"
 CATEGORIES = ("fraud", "illicit_ad", "gambling", "porn", "abuse", "none")
 KINDS = ("positive", "hard_negative")
 OVERLAP_FILE = KNOWLEDGE / "frames" / "real_overlap.sha256"
-NEAR_JACCARD = 0.8
+NEAR_JACCARD = 0.8  # near-duplicates among our own items
+NEAR_REAL = 0.6  # near-copies of a real text (looser: nothing here may resemble a real item that closely)
 MAX_DEPTH = 6
 
 
@@ -313,7 +314,7 @@ class Transforms:
 
     def _emoji(self, text: str) -> str:
         rng = self.rng
-        pick = lambda: "".join(rng.choice(self.emoji) for _ in range(rng.choice([1, 1, 1, 2, 3])))  # noqa: E731
+        pick = lambda: "".join(_emoji_code(rng, rng.choice(self.emoji)) for _ in range(rng.choice([1, 1, 1, 2, 3])))  # noqa: E731
         where = rng.randrange(4)
         if where == 0:
             return pick() + text
@@ -360,7 +361,12 @@ class Transforms:
     def _fullwidth(self, text: str) -> str | None:
         if not re.search(r"[0-9A-Za-z]", text):
             return None
-        style = self.rng.randrange(3)
+        style = self.rng.randrange(5)
+        if style == 3:  # circled letters and digits, as gambling links use them
+            return "".join(_circled(c) for c in text)
+        if style == 4:  # mathematical / enclosed letter styles
+            fancy = self.rng.choice(sorted(_FANCY))
+            return "".join(_fancy(c, fancy) for c in text)
         if style == 0:  # full-width forms
             return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
         if style == 1:  # circled digits
@@ -377,6 +383,44 @@ class Transforms:
         if choice == 2:
             return re.sub(r"[，,]", lambda m: rng.choice(["，", " ", "～", "！", "  ", "。"]), text)
         return text.replace("，", rng.choice(["...", "，，", "~", " "]), 1)
+
+
+def _emoji_code(rng: random.Random, emoji: str) -> str:
+    """``[em]`` stands for a QQ-space emoticon code, as posts copied from QQ carry them: ``[em]e400744[/em]``."""
+    if emoji != "[em]":
+        return emoji
+    return f"[em]e{rng.choice(['1', '4007', '4003', '1027', '73'])}{rng.randrange(100):02d}[/em]"
+
+
+_FANCY = {  # (lower-case start, upper-case start, digit start) of a few Unicode letter styles spam uses
+    "double": (0x1D552, 0x1D538, 0x1D7D8),
+    "bold": (0x1D41A, 0x1D400, 0x1D7CE),
+    "squared": (None, 0x1F130, None),
+    "negative": (None, 0x1F170, None),
+}
+
+
+def _fancy(c: str, style: str) -> str:
+    lower, upper, digit = _FANCY[style]
+    if "a" <= c <= "z":
+        return chr(lower + ord(c) - ord("a")) if lower else chr(upper + ord(c) - ord("a"))
+    if "A" <= c <= "Z":
+        return chr(upper + ord(c) - ord("A"))
+    if "0" <= c <= "9" and digit:
+        return chr(digit + int(c))
+    if "1" <= c <= "9" and style == "negative":
+        return chr(0x2776 + int(c) - 1)  # dingbat negative circled digits
+    return c
+
+
+def _circled(c: str) -> str:
+    if "a" <= c <= "z":
+        return chr(0x24D0 + ord(c) - ord("a"))
+    if "A" <= c <= "Z":
+        return chr(0x24B6 + ord(c) - ord("A"))
+    if "1" <= c <= "9":
+        return chr(0x2460 + int(c) - 1)
+    return "⓪" if c == "0" else c
 
 
 def _clause_cuts(text: str) -> list[int]:
@@ -607,35 +651,59 @@ def real_texts(data_dir: Path) -> Iterator[tuple[str, str]]:
                 yield "data_synthetic", json.loads(line)["text"]
 
 
+def _minhash(grams: list[str]):
+    import rensa
+
+    mh = rensa.RMinHash(num_perm=64, seed=7)
+    mh.update(grams)
+    return mh
+
+
 def overlap_report(rows_by_label: dict[str, list[dict]], data_dir: Path) -> dict:
-    """Exact overlaps of the built items with every real data set: raw text and light-normalised text."""
-    ours_raw: dict[str, list[dict]] = defaultdict(list)
-    ours_key: dict[str, list[dict]] = defaultdict(list)
-    for rows in rows_by_label.values():
-        for row in rows:
-            ours_raw[row["text"]].append(row)
-            ours_key[exact_key(row["text"])].append(row)
-    raw_hits: Counter[str] = Counter()
-    key_hits: Counter[str] = Counter()
-    sizes: Counter[str] = Counter()
-    hit_rows: list[tuple[str, dict]] = []
-    seen_raw: set[tuple[str, str]] = set()
-    seen_key: set[tuple[str, str]] = set()
+    """Overlaps of the built items with every real data set: exact (raw text), exact after light normalisation,
+    and near (character 3-gram Jaccard >= NEAR_REAL of the normalised texts)."""
+    import rensa
+
+    ours = [row for rows in rows_by_label.values() for row in rows]
+    ours_raw: dict[str, list[int]] = defaultdict(list)
+    ours_key: dict[str, list[int]] = defaultdict(list)
+    gram_sets: list[set[str]] = []
+    lsh = rensa.RMinHashLSH(threshold=NEAR_REAL, num_perm=64, num_bands=16)
+    for i, row in enumerate(ours):
+        key = exact_key(row["text"])
+        ours_raw[row["text"]].append(i)
+        ours_key[key].append(i)
+        grams = shingles(key)
+        gram_sets.append(set(grams))
+        lsh.insert(i, _minhash(grams))
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    hits: dict[str, set[int]] = defaultdict(set)  # kind -> our row indices
+    hit_rows: list[tuple[str, str, dict]] = []
     for source, text in real_texts(data_dir):
         text = text.strip()
         if not text:
             continue
-        sizes[source] += 1
-        if text in ours_raw and (source, text) not in seen_raw:
-            seen_raw.add((source, text))
-            raw_hits[source] += len(ours_raw[text])
+        counts[source]["texts"] += 1
         key = exact_key(text)
-        if key and key in ours_key and (source, key) not in seen_key:
-            seen_key.add((source, key))
-            key_hits[source] += len(ours_key[key])
-            hit_rows.extend((source, row) for row in ours_key[key])
+        found: dict[str, set[int]] = {
+            "exact": set(ours_raw.get(text, ())),
+            "normalised": set(ours_key.get(key, ())) if key else set(),
+            "near": set(),
+        }
+        if key and len(key) <= 400:
+            grams = set(shingles(key))
+            for i in lsh.query(_minhash(sorted(grams))):
+                other = gram_sets[i]
+                if len(grams & other) / len(grams | other) >= NEAR_REAL:
+                    found["near"].add(i)
+        for kind, rows in found.items():
+            new = rows - hits[f"{source}/{kind}"]
+            counts[source][kind] += len(new)
+            hits[f"{source}/{kind}"] |= new
+            if kind == "near":
+                hit_rows.extend((source, text, ours[i]) for i in new)
     return {
-        "sources": {s: {"texts": sizes[s], "exact": raw_hits[s], "normalised": key_hits[s]} for s in sorted(sizes)},
+        "sources": {s: dict(c) | {k: c[k] for k in ("exact", "normalised", "near")} for s, c in sorted(counts.items())},
         "hits": hit_rows,
     }
 
@@ -647,12 +715,12 @@ def refresh_overlap(data_dir: Path, rounds: int = 4) -> tuple[dict, dict]:
     Returns the overlap report before any filtering and the one after."""
     OVERLAP_FILE.write_text("")
     first = overlap_report(records(build()[0]), data_dir)
-    hashes = {overlap_hash(row["text"]) for _, row in first["hits"]}
+    hashes = {overlap_hash(row["text"]) for _, _, row in first["hits"]}
     report = first
     for _ in range(rounds):
         OVERLAP_FILE.write_text("".join(f"{h}\n" for h in sorted(hashes)))
         report = overlap_report(records(build()[0]), data_dir)
-        new = {overlap_hash(row["text"]) for _, row in report["hits"]} - hashes
+        new = {overlap_hash(row["text"]) for _, _, row in report["hits"]} - hashes
         if not new:
             break
         hashes |= new
@@ -726,10 +794,16 @@ def main(argv: Iterable[str] | None = None) -> None:
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.refresh_overlap:
         first, report = refresh_overlap(Path(args.refresh_overlap))
-        remaining = [(s, r["id"], r["text"]) for s, r in report["hits"]]
+        remaining = [(s, real, r["id"], r["text"]) for s, real, r in report["hits"]]
+        dropped = [(s, real, r["id"], r["text"]) for s, real, r in first["hits"]]
         print(
             json.dumps(
-                {"overlap_before_filter": first["sources"], "overlap_after": report["sources"], "remaining": remaining},
+                {
+                    "overlap_before_filter": first["sources"],
+                    "overlap_after": report["sources"],
+                    "remaining": remaining,
+                    "dropped": dropped,
+                },
                 ensure_ascii=False,
                 indent=1,
             )
