@@ -160,16 +160,3 @@ def test_sublinear_counts_damp_repeated_ngrams_and_keep_unit_norm():
     assert np.isclose(ratio_raw, 5.0) and np.isclose(ratio_sub, 1.0 + np.log(5.0))
     assert np.isclose((v_sub**2).sum(), 1.0)
 
-
-def test_windows_hashed_from_the_whole_text_equal_windows_hashed_one_by_one():
-    import numpy as np
-
-    from qinglang.detectors.classifier.features import FeatureSpec, build_pinyin_table, hashed_ngrams, window_ngrams
-
-    spec = FeatureSpec(bits=16, max_order=3, pinyin_order=3, pinyin=build_pinyin_table())
-    rng = np.random.default_rng(3)
-    text = "".join(rng.choice(list("今天天气很好我们去公园散步吧。！ab0"), 500))
-    spans = [(0, 1), (0, 2), (5, 9), (10, 200), (150, 350), (490, 500), (0, 500), (2, 4), (7, 8)]
-    doc, bucket = hashed_ngrams([text[a:b] for a, b in spans], spec)
-    wdoc, wbucket = window_ngrams(text, spans, spec)
-    assert np.array_equal(np.sort(doc * 2**16 + bucket), np.sort(wdoc * 2**16 + wbucket))

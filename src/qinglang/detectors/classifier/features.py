@@ -191,14 +191,6 @@ def sparse_counts(
     return _with_symbols(rows, cols, values, texts if raw is None else raw, spec)
 
 
-def window_counts(text: str, spans: Sequence[tuple[int, int]], spec: FeatureSpec):
-    """:func:`sparse_counts` of the windows ``text[s:e]`` of one prepared text, hashing the text only once
-    (:func:`window_ngrams`); each window is also its own symbol-view text, as in training."""
-    doc, bucket = window_ngrams(text, spans, spec)
-    rows, cols, values = _unit_block(doc, bucket, len(spans), spec)
-    return _with_symbols(rows, cols, values, [text[a:b] for a, b in spans], spec)
-
-
 def _with_symbols(rows, cols, values, raw: Sequence[str], spec: FeatureSpec):
     """The n-gram triplets plus the symbol block of ``raw`` (when the spec has one), sorted by doc."""
     if not spec.symbol_weight:
@@ -211,58 +203,3 @@ def _with_symbols(rows, cols, values, raw: Sequence[str], spec: FeatureSpec):
     order = np.argsort(rows, kind="stable")
     return rows[order], cols[order], values[order]
 
-
-def _ranges(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(owner, position)`` for every position of every half-open range ``[starts[i], stops[i])``."""
-    sizes = np.maximum(stops - starts, 0)
-    owner = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
-    offsets = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return owner, np.repeat(starts, sizes) + offsets
-
-
-def window_ngrams(text: str, spans: Sequence[tuple[int, int]], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
-    """The same ``(doc, bucket)`` pairs as :func:`hashed_ngrams` of ``[text[s:e] for s, e in spans]`` (in another
-    order), hashing the text once instead of once per window.
-
-    An n-gram that lies inside a window is an n-gram of the whole text, so its bucket is computed once and shared
-    by every window that holds it (overlapping windows no longer hash the same characters again). Only the n-grams
-    that touch a window's begin/end markers are computed per window, from the same polynomial hash:
-    ``hash(BOS, a, b) = (BOS * MUL + a) * MUL + b``, with the same 64-bit wrap-around.
-    """
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    s = np.array([a for a, _ in spans], dtype=np.int64)
-    e = np.array([b for _, b in spans], dtype=np.int64)
-    docs, buckets = [], []
-    for seq, max_order, salt in _views(codes, spec):
-        inner = [seq]  # inner[n - 1][p]: hash of the n-gram of the text starting at p
-        for n in range(2, max_order + 1):
-            inner.append(inner[-1][:-1] * _MUL + seq[n - 1 :])
-        for n in range(1, max_order + 1):
-            owner, pos = _ranges(s, e - n + 1)  # n-grams fully inside each window
-            docs.append(owner)
-            buckets.append(_bucket(inner[n - 1][pos], n + salt, spec.bits))
-            if n >= 2:
-                _edges(seq, s, e, n, salt, spec, docs, buckets)
-    return np.concatenate(docs), np.concatenate(buckets).astype(np.int64)
-
-
-def _edges(seq, s, e, n, salt, spec, docs, buckets) -> None:
-    """The order-``n`` n-grams of each framed window ``BOS w EOS`` that contain a marker: BOS with the first
-    ``n - 1`` characters and the last ``n - 1`` characters with EOS (windows of at least ``n - 1`` characters), or
-    the whole framed window (windows of exactly ``n - 2``)."""
-    length = e - s
-    ok = np.flatnonzero(length >= n - 1)
-    head = _run(np.uint64(_BOS), seq, s[ok], n - 1)
-    tail = _run(np.uint64(0), seq, e[ok] - (n - 1), n - 1) * _MUL + np.uint64(_EOS)
-    full = np.flatnonzero(length == n - 2)
-    whole = _run(np.uint64(_BOS), seq, s[full], n - 2) * _MUL + np.uint64(_EOS)
-    docs += [ok, ok, full]
-    buckets += [_bucket(h, n + salt, spec.bits) for h in (head, tail, whole)]
-
-
-def _run(first: np.uint64, seq: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:
-    """The rolling hash of ``(first, seq[start], ..., seq[start + k - 1])`` (``first = 0``: no leading item)."""
-    h = np.full(len(start), first, dtype=np.uint64)
-    for j in range(k):
-        h = h * _MUL + seq[start + j]
-    return h

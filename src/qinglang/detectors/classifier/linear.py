@@ -11,7 +11,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from qinglang.detectors.classifier.calibration import LengthCalibration
-from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts, window_counts
+from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
 from qinglang.errors import ConfigError
 
 DEFAULT_MODEL_DIR = Path(__file__).with_name("model")  # a package, so wheels ship its data files
@@ -53,11 +53,6 @@ class LinearModel:
             logits = values.astype(np.float32) @ self.weights[cols]
             return logits[None, :].astype(np.float64) + self.bias.astype(np.float64)
         return self._product(rows, cols, values, len(prepared))
-
-    def logits_windows(self, prepared: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-        """The logits of ``logits_prepared([prepared[s:e] for s, e in spans])``, computed with the text hashed once
-        (:func:`~qinglang.detectors.classifier.features.window_counts`)."""
-        return self._product(*window_counts(prepared, spans, self.spec), len(spans))
 
     def _product(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
         indptr = np.searchsorted(rows, np.arange(n + 1))

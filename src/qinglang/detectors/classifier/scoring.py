@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qinglang.detectors.classifier.features import prepare
 from qinglang.detectors.classifier.linear import LinearModel
-from qinglang.detectors.classifier.windows import window_plan
+from qinglang.detectors.classifier.windows import prepared_windows
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,18 +61,14 @@ def window_logits(model: LinearModel, texts: Sequence[str]) -> list[np.ndarray]:
 
 
 def _scored_windows(model: LinearModel, texts: Sequence[str]) -> list[tuple[tuple[tuple[int, int], ...], np.ndarray]]:
-    """``(original spans, logits)`` of each text's windows. Texts scored whole share one vectorised pass; a long
-    text's windows are hashed from its prepared text once (``LinearModel.logits_windows``)."""
-    plans = [window_plan(t) for t in texts]
-    whole = [i for i, p in enumerate(plans) if p is None]
-    batch = model.logits_prepared([prepare(texts[i]) for i in whole], [texts[i] for i in whole]) if whole else None
-    out: list = [None] * len(texts)
-    for row, i in enumerate(whole):
-        out[i] = (((0, len(texts[i])),), batch[row : row + 1])
-    for i, plan in enumerate(plans):
-        if plan is not None:
-            out[i] = (plan.original, model.logits_windows(plan.prepared, plan.spans))
-    return out
+    """``(original spans, logits)`` of each text's windows, from one vectorised pass over every window of every
+    text (one sparse product)."""
+    per_text = [prepared_windows(t) for t in texts]
+    flat = [w for ws in per_text for _, _, w, _ in ws]
+    raw = [r for ws in per_text for _, _, _, r in ws]
+    logits = model.logits_prepared(flat, raw) if flat else np.zeros((0, len(model.classes)))
+    bounds = np.cumsum([0] + [len(ws) for ws in per_text])
+    return [(tuple((a, b) for a, b, _, _ in ws), logits[bounds[i] : bounds[i + 1]]) for i, ws in enumerate(per_text)]
 
 
 def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
