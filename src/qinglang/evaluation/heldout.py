@@ -77,12 +77,17 @@ def dev_items(fold: fl.Fold, raw: dict[str, list[ds.Example]]) -> dict[str, list
     return {k: v for k, v in out.items() if v}
 
 
+def finished_folds(work: str | Path, names: Sequence[str]) -> list[fl.Fold]:
+    """The folds of the plan whose records exist in ``work`` (a report names the missing ones)."""
+    return [f for f in fl.plan(names) if (Path(work) / f.name / "records.npz").exists()]
+
+
 def pipeline_outcomes(data_dir: str | Path, work: str | Path) -> dict[str, list[tuple]]:
     """``source -> [(text, gold, verdict, category)]`` for every DEV text, each screened by its own fold's
     pipeline. ChineseHarm DEV comes from the source folds (in-pool) and, as ``chineseharm_heldout``, from fold
     ``chineseharm`` (ChineseHarm held out whole)."""
     raw = src.load_sources(data_dir)
-    folds = fl.plan(list(raw))
+    folds = finished_folds(work, list(raw))
     records = cf.load_records(work, folds)
     out: dict[str, list] = defaultdict(list)
     for fold in folds:
@@ -167,7 +172,8 @@ def six_class(outcomes: dict, fraud_sources: Sequence[str], none_per_source: int
 
 
 def report(data_dir: str | Path, work: str | Path) -> dict:
-    folds = fl.plan([s.name for s in src.SOURCES])
+    names = [s.name for s in src.SOURCES]
+    folds = finished_folds(work, names)
     records = cf.load_records(work, folds)
     thresholds = choose_thresholds(records, folds)
     calibration = cf.fit_calibration(records, folds)
@@ -176,6 +182,8 @@ def report(data_dir: str | Path, work: str | Path) -> dict:
     inserted = {k: found(v) for k, v in outcomes.items() if k.startswith("inserted:")}
     harm = [c for c in ds.CATEGORIES if c != "none"]
     return {
+        "folds": [f.name for f in folds],
+        "folds_missing": [f.name for f in fl.plan(names) if f not in folds],
         "calibration": calibration.to_dict(),
         "thresholds_rule": thresholds,
         "classifier_alone_dev": alone,
@@ -214,9 +222,8 @@ if __name__ == "__main__":
 # --- thresholds: chosen on out-of-source TRAIN-split scores, never on a DEV text ---------------------------------
 
 GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))  # 0.05 .. 0.95
-REVIEW_BUDGET, BLOCK_BUDGET = 0.002, 0.0004  # per class, in every clean source with enough texts
+REVIEW_BUDGET, BLOCK_BUDGET = 0.002, 0.0004  # per class, over all clean TRAIN-split texts together
 REVIEW_FLOOR, BLOCK_FLOOR = 0.15, 0.5  # a block needs the text to be more likely harmful than clean
-MIN_SOURCE_TEXTS = 1000
 
 
 def calibrated(records: cf.Records, calibration) -> np.ndarray:
@@ -227,18 +234,18 @@ def calibrated(records: cf.Records, calibration) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(slope * records.z + intercept)))
 
 
-def _lowest(scores: np.ndarray, groups: list[np.ndarray], budget: float) -> float:
-    """The lowest grid threshold at which no group's share of scores at or above it exceeds ``budget``."""
+def _lowest(scores: np.ndarray, budget: float) -> float:
+    """The lowest grid threshold at which the share of ``scores`` at or above it is at most ``budget``."""
     for t in GRID:
-        if all((scores[g] >= t).mean() <= budget for g in groups):
+        if (scores >= t).mean() <= budget:
             return t
     return GRID[-1]
 
 
 def choose_thresholds(records: cf.Records, folds: Sequence[fl.Fold]) -> dict:
     """Per class: **review** = the lowest threshold (0.05 grid) at which at most 0.2% of the clean TRAIN-split
-    texts of every clean source (≥ 1,000 texts) reach it, but at least 0.15; **block** = the same at 0.04%, but at
-    least 0.5 (more likely harmful than clean). Scores are the out-of-source scores of the source folds, calibrated
+    texts of all clean sources together reach it, but at least 0.15; **block** = the same at 0.04%, but at least
+    0.5 (more likely harmful than clean). Scores are the out-of-source scores of the source folds, calibrated
     with the shipped calibration. Five classes at 0.2% keep the classifier's share of a clean genre's review rate
     under 1%, and at 0.04% its block rate under 0.2%, the issue's goals. With the recall each choice gives on the
     harmful TRAIN-split texts."""
@@ -246,12 +253,10 @@ def choose_thresholds(records: cf.Records, folds: Sequence[fl.Fold]) -> dict:
     rows = rows.where(~np.char.startswith(rows.source, "inserted:"))
     scores = calibrated(rows, cf.fit_calibration(records, folds))
     clean = rows.gold == "none"
-    groups = [np.flatnonzero(clean & (rows.source == s)) for s in np.unique(rows.source[clean])]
-    groups = [g for g in groups if len(g) >= MIN_SOURCE_TEXTS]
     out: dict = {"review": {}, "block": {}, "recall_at_review": {}, "recall_at_block": {}}
     for j, c in enumerate(cf.HARM):
-        review = max(REVIEW_FLOOR, _lowest(scores[:, j], groups, REVIEW_BUDGET))
-        block = max(review, BLOCK_FLOOR, _lowest(scores[:, j], groups, BLOCK_BUDGET))
+        review = max(REVIEW_FLOOR, _lowest(scores[clean, j], REVIEW_BUDGET))
+        block = max(review, BLOCK_FLOOR, _lowest(scores[clean, j], BLOCK_BUDGET))
         pos = rows.gold == c
         out["review"][c], out["block"][c] = review, block
         out["recall_at_review"][c] = round(float((scores[pos, j] >= review).mean()), 4) if pos.any() else None
