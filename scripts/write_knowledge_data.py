@@ -297,13 +297,11 @@ class Transforms:
         conf = common["transforms"]
         self.rng = rng
         self.emoji = conf["emoji"].get(category, conf["emoji"]["none"])
-        self.homophones: dict[str, list[str]] = {
-            **conf["homophones"].get("all", {}),
-            **conf["homophones"].get(category, {}),
-        }
+        homophones = {**conf["homophones"].get("all", {}), **conf["homophones"].get(category, {})}
+        self.homophones: dict[str, list[str]] = {str(k): [str(v) for v in vs] for k, vs in homophones.items()}
         self.split_words = list(conf["split_words"].get("all", [])) + list(conf["split_words"].get(category, []))
         self.split_marks = conf["split_marks"]
-        self.initials: dict[str, list[str]] = conf["initials"].get(category, {})
+        self.initials = {str(k): [str(v) for v in vs] for k, vs in conf["initials"].get(category, {}).items()}
         self.contacts = conf["contacts"].get(category, conf["contacts"]["none"])
         self.noise = conf["noise"]
         self.slots = common.get("slots", {})
