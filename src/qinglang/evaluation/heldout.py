@@ -215,9 +215,6 @@ def main() -> None:
     print(to_markdown(result) if args.markdown else text)
 
 
-if __name__ == "__main__":
-    main()
-
 
 # --- thresholds: chosen on out-of-source TRAIN-split scores, never on a DEV text ---------------------------------
 
@@ -348,3 +345,7 @@ def to_markdown(result: dict) -> str:
     for key in ("review", "block", "recall_at_review", "recall_at_block"):
         parts.append(f"| {key} | " + " | ".join(str(t[key][c]) for c in cf.HARM) + " |")
     return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    main()
