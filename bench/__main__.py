@@ -28,6 +28,7 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "classifier": ("bench.classifier", 200, {"OMP_NUM_THREADS": "1"}),  # provided by the classifier, when present
     "hostile_images": ("bench.hostile_images", 400, {}),
     "grading": ("bench.grading", 120, {"OMP_NUM_THREADS": "1"}),
+    "reports": ("bench.reports", 300, {}),
 }
 
 
