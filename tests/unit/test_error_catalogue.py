@@ -50,14 +50,23 @@ def _codes_in_call(node: ast.Call) -> list[tuple[str, int | None]]:
     return []
 
 
-def _codes_in_class(node: ast.ClassDef) -> list[tuple[str, int | None]]:
-    cls = ERROR_CLASSES.get(node.name)
-    found = []
+def _class_constants(node: ast.ClassDef) -> dict[str, object]:
+    """The literal ``name = value`` assignments in a class body (``code = "..."``, ``status = 500``)."""
+    constants = {}
     for statement in node.body:
-        targets = statement.targets if isinstance(statement, ast.Assign) else []
-        if any(getattr(t, "id", "") == "code" for t in targets) and isinstance(_literal(statement.value), str):
-            found.append((_literal(statement.value), cls.status if cls else None))
-    return found
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant):
+            constants.update({t.id: statement.value.value for t in statement.targets if isinstance(t, ast.Name)})
+    return constants
+
+
+def _codes_in_class(node: ast.ClassDef) -> list[tuple[str, int | None]]:
+    """An error class's own code, with its own status, else the status of the class of that name."""
+    constants = _class_constants(node)
+    if not isinstance(constants.get("code"), str):
+        return []
+    cls = ERROR_CLASSES.get(node.name)
+    status = constants.get("status", cls.status if cls else None)
+    return [(constants["code"], status if isinstance(status, int) else None)]
 
 
 def raised_codes() -> dict[str, set[tuple[int | None, str]]]:
