@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 
 import pytest
 from api_support import key_with, make_client
+from PIL import Image
 from sqlalchemy import func, select
 
 from qinglang.services import drainage, records
@@ -115,11 +117,14 @@ def test_server_local_image_path_is_refused(api):
 
 def test_data_uri_image_is_stored_as_its_hash(api):
     client, _runtime, headers = api
-    png = "data:image/png;base64," + base64.b64encode(b"not really a png").decode()
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    png = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
     body = client.post("/v1/contents", json={**ARTICLE, "images": [png]}, headers=headers).json()
-    assert body["images"] == ["data:sha256:" + hashlib.sha256(b"not really a png").hexdigest()]
-    bad = client.post("/v1/screen", json={"images": ["data:image/png;base64,@@@"]}, headers=headers)
-    assert bad.json()["error"]["code"] == "invalid_image_data"
+    assert body["images"] == ["data:sha256:" + hashlib.sha256(buffer.getvalue()).hexdigest()]
+    for bad_ref in ("data:image/png;base64,@@@", "data:image/png;base64," + base64.b64encode(b"not a png").decode()):
+        bad = client.post("/v1/screen", json={"images": [bad_ref]}, headers=headers)
+        assert bad.json()["error"]["code"] == "invalid_image_data"
 
 
 def test_stored_content_records_its_drainage_edges_in_the_same_transaction(api):

@@ -93,14 +93,16 @@ def test_nul_character_is_refused_before_the_database(api):
     client, runtime, headers = api
     response = client.post("/v1/contents", json={"content_id": "x", "text": "a\u0000b"}, headers=headers)
     assert response.status_code == 422
-    assert response.json()["error"]["code"] == "invalid_request"
+    assert response.json()["error"]["code"] == "invalid_text"
+    assert response.json()["error"]["details"]["errors"][0]["field"] == "text"
     assert _stored(runtime) == 0
 
 
 def test_integer_beyond_the_column_range_is_refused(api):
     client, _runtime, headers = api
     response = client.post("/v1/contents", json={"content_id": "x", "chapter": 2**40}, headers=headers)
-    assert response.json()["error"]["code"] == "invalid_request"
+    assert response.json()["error"]["code"] == "id_out_of_range"
+    assert response.json()["error"]["details"]["errors"][0]["field"] == "chapter"
 
 
 def test_docs_and_openapi_need_no_key(api):

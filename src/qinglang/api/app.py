@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from starlette.responses import JSONResponse
 
 from qinglang import __version__
-from qinglang.api.errors import BodyGuardMiddleware, install_error_handlers
+from qinglang.api.errors import BodyGuardMiddleware, ServerErrorGuard, install_error_handlers
 from qinglang.api.routers import ROUTER_MODULES
 from qinglang.config import Settings
 from qinglang.services.runtime import Runtime
@@ -31,10 +31,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         version=__version__,
         description="Content governance for publishing platforms: screening, contents, accounts, lists.",
         default_response_class=OrjsonResponse,
+        docs_url=None,  # /docs and /redoc are served by api/routes/docs.py with their assets, without a CDN
+        redoc_url=None,
     )
     app.state.runtime = runtime or Runtime.from_settings(settings)
     install_error_handlers(app)
     for module_name in ROUTER_MODULES:
         app.include_router(importlib.import_module(module_name).router)
     app.add_middleware(BodyGuardMiddleware, max_bytes=settings.api.max_body_bytes)
+    app.add_middleware(ServerErrorGuard)  # added last: the outermost of ours
     return app

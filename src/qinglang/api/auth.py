@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from qinglang.errors import Forbidden, Unauthorized
 from qinglang.services.apikeys import SCOPES, ApiKey
@@ -14,21 +15,28 @@ from qinglang.services.apikeys import SCOPES, ApiKey
 ANONYMOUS = ApiKey(id="anonymous", name="anonymous", scopes=SCOPES, created_at=datetime(2000, 1, 1, tzinfo=UTC))
 
 
-def _secret(request: Request) -> str | None:
-    header = request.headers.get("authorization")
-    if header:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
-    return request.headers.get("x-api-key") or None
+# Declared as FastAPI security schemes so that the OpenAPI spec (and the try-it page's "Authorize" button) show
+# both ways of sending a key; neither refuses on its own (auto_error=False): ``_require`` decides.
+_BEARER = HTTPBearer(auto_error=False, description="`Authorization: Bearer <key>`")
+_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: <key>`")
 
 
-def _require(scope: str) -> Callable[[Request], Awaitable[ApiKey]]:
+def _secret(bearer: HTTPAuthorizationCredentials | None, header_key: str | None) -> str | None:
+    if bearer is not None and bearer.credentials.strip():
+        return bearer.credentials.strip()
+    return header_key or None
+
+
+def _require(scope: str) -> Callable[..., Awaitable[ApiKey]]:
     """A dependency that returns the caller's key and refuses callers without ``scope``."""
 
-    async def dependency(request: Request) -> ApiKey:
+    async def dependency(
+        request: Request,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+        header_key: Annotated[str | None, Depends(_HEADER)],
+    ) -> ApiKey:
         runtime = request.app.state.runtime
-        secret = _secret(request)
+        secret = _secret(bearer, header_key)
         if secret is None:
             if not runtime.settings.api.require_api_key:
                 return ANONYMOUS

@@ -1,6 +1,15 @@
-"""One error shape for everything: ``{"error": {"code": ..., "message": ...}}``.
+"""One error shape for everything: ``{"error": {"code": ..., "message": ...}}``, with a documented code for every
+HTTP status (the catalogue is the Errors section of ``docs/api.md``; a test keeps the two in step).
 
-Also the small ASGI middleware that enforces the body size limit (declared and streamed) and UTF-8 bodies.
+Three layers turn failures into that shape:
+
+1. exception handlers for :class:`~qinglang.errors.QinglangError` (the services' coded errors), request
+   validation (pydantic's error types become ``invalid_request``, ``unknown_field`` or an edge code of
+   :mod:`qinglang.api.fields`), Starlette's HTTP exceptions (routing, body parsing) and integrity conflicts;
+2. :class:`BodyGuardMiddleware`, which refuses bodies over the size limit (declared and streamed) and text bodies
+   that are not UTF-8 before the app reads them;
+3. :class:`ServerErrorGuard`, the last resort: an exception nothing handled becomes ``500 internal_error`` and is
+   logged, and the connection stays open. Bad input must never get this far; the fuzz suite checks it does not.
 """
 
 from __future__ import annotations
@@ -16,11 +25,31 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from qinglang.api.fields import edge_code, edge_message
 from qinglang.errors import QinglangError
 
 log = logging.getLogger("qinglang.api")
 
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable", 415: "unsupported_media_type"}
+HTTP_CODES = {
+    400: "malformed_body",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+}
+"""The code of an HTTP exception raised by the framework (routing, body parsing) rather than by qinglang."""
+
+
+def http_code(status: int) -> str:
+    """The documented code for a framework error of ``status``: its own, else ``bad_request`` (4xx) or
+    ``internal_error`` (5xx)."""
+    return HTTP_CODES.get(status, "bad_request" if status < 500 else "internal_error")
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
@@ -50,6 +79,9 @@ def _validation_response(exc: RequestValidationError, content_type: str) -> Resp
             "unsupported_media_type",
             f"send the body as JSON with 'Content-Type: application/json', not {content_type!r}",
         )
+    code = edge_code(first)
+    if code is not None:
+        return error_response(422, code, f"{path} {edge_message(first)}", {"errors": fields})
     if kind == "extra_forbidden":
         return error_response(
             422, "unknown_field", f"unknown field {path!r}; see /docs for the accepted fields", {"errors": fields}
@@ -67,7 +99,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http_error(_request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code < 400:  # redirects raised as exceptions keep their headers and no body
             return Response(status_code=exc.status_code, headers=exc.headers)
-        response = error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "http_error"), str(exc.detail))
+        response = _http_error_response(exc)
         response.headers.update(exc.headers or {})
         return response
 
@@ -75,15 +107,52 @@ def install_error_handlers(app: FastAPI) -> None:
         log.warning("integrity error: %s", exc.orig)
         return error_response(409, "conflict", "a concurrent change conflicted with this request; retry it")
 
-    async def on_unexpected(_request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error", exc_info=exc)
-        return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
-
     app.add_exception_handler(QinglangError, on_qinglang_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(IntegrityError, on_integrity_error)
-    app.add_exception_handler(Exception, on_unexpected)
+
+
+def _http_error_response(exc: StarletteHTTPException) -> Response:
+    """Framework errors. FastAPI answers a JSON body that ``json.loads`` refuses other than as a syntax error
+    with a bare 400 (the original error is its cause): say why."""
+    cause = exc.__cause__
+    if exc.status_code == 400 and isinstance(cause, RecursionError | ValueError):
+        why = "is nested too deeply" if isinstance(cause, RecursionError) else f"cannot be parsed ({cause})"
+        return error_response(400, "malformed_json", f"the JSON body {why}; send flatter, smaller JSON")
+    return error_response(exc.status_code, http_code(exc.status_code), str(exc.detail))
+
+
+class ServerErrorGuard:
+    """Outermost middleware: an exception no handler caught is logged and answered with ``500 internal_error``.
+
+    Starlette's own last-resort handler re-raises after answering, so the server closes the connection and a
+    client's keep-alive pool loses it; this guard answers and returns normally. If the response had already
+    started, nothing more can be sent: the exception is re-raised for the server to close the connection.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            response = error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
+            await response(scope, receive, send)
 
 
 _TEXT_TYPES = (b"application/json", b"text/", b"application/x-ndjson", b"application/jsonl")

@@ -13,4 +13,5 @@ ROUTER_MODULES: list[str] = [
     "qinglang.api.routes.actions",
     "qinglang.api.routes.appeals",
     "qinglang.console.app",
+    "qinglang.api.routes.docs",
 ]

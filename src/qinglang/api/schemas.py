@@ -4,76 +4,65 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from qinglang.api.fields import JsonObject, Text
 from qinglang.domain.model import ListKind
 
 MAX_INT = 2_147_483_647  # the database's integer columns are 32-bit
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
+class RequestBody(BaseModel):
+    """Base of every JSON request body: unknown fields are refused (``unknown_field``). Declare every string as
+    :data:`~qinglang.api.fields.Text` so that NUL bytes and lone surrogates are refused (``invalid_text``)."""
 
-
-class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_nul(cls, data: Any) -> Any:
-        if _has_nul(data):
-            raise ValueError("text must not contain NUL (\\u0000) characters; remove them")
-        return data
 
-
-class ScreenRequest(_Request):
+class ScreenRequest(RequestBody):
     """One item, as a line of the batch contract (DESIGN §5)."""
 
-    id: str = Field("", max_length=256, description="caller's id, echoed back")
-    title: str = ""
-    text: str = ""
-    html: str = ""
-    images: list[str] = Field(default_factory=list, description="image references (paths or URLs)")
-    links: list[str] = Field(default_factory=list)
-    original_link: str | None = Field(None, description='the "read the original" (阅读原文) link')
-    account_id: str | None = None
+    id: Text = Field("", max_length=256, description="caller's id, echoed back")
+    title: Text = ""
+    text: Text = ""
+    html: Text = ""
+    images: list[Text] = Field(
+        default_factory=list, description="http(s) URLs or data:image/(png|jpeg|gif|webp);base64 URIs"
+    )
+    links: list[Text] = Field(default_factory=list)
+    original_link: Text | None = Field(None, description='the "read the original" (阅读原文) link')
+    account_id: Text | None = None
 
 
-class ContentIn(_Request):
-    content_id: str = Field(..., min_length=1, max_length=256)
-    version: str | None = Field(None, min_length=1, max_length=128, description="defaults to the content hash")
-    account_id: str | None = Field(None, max_length=128)
+class ContentIn(RequestBody):
+    content_id: Text = Field(..., min_length=1, max_length=256)
+    version: Text | None = Field(None, min_length=1, max_length=128, description="defaults to the content hash")
+    account_id: Text | None = Field(None, max_length=128)
     kind: Literal["article", "chapter"] = "article"
-    title: str = ""
-    text: str = ""
-    html: str = ""
-    images: list[str] = Field(default_factory=list)
-    links: list[str] = Field(default_factory=list)
-    original_link: str | None = None
-    book_id: str | None = Field(None, max_length=128)
+    title: Text = ""
+    text: Text = ""
+    html: Text = ""
+    images: list[Text] = Field(default_factory=list)
+    links: list[Text] = Field(default_factory=list)
+    original_link: Text | None = None
+    book_id: Text | None = Field(None, max_length=128)
     chapter: int | None = Field(None, ge=0, le=MAX_INT)
 
 
-class OperatorIn(_Request):
-    id: str = Field(..., min_length=1, max_length=128)
-    name: str = Field(..., min_length=1, max_length=256)
+class OperatorIn(RequestBody):
+    id: Text = Field(..., min_length=1, max_length=128)
+    name: Text = Field(..., min_length=1, max_length=256)
     kind: Literal["person", "organisation"] = "person"
-    id_document_hash: str | None = Field(None, max_length=128, description="hash of the identity document")
-    licences: list[dict[str, Any]] = Field(default_factory=list)
+    id_document_hash: Text | None = Field(None, max_length=128, description="hash of the identity document")
+    licences: list[JsonObject] = Field(default_factory=list)
     verification_state: Literal["unverified", "pending", "verified", "rejected"] = "unverified"
 
 
-class OperatorPatch(_Request):
-    name: str | None = Field(None, min_length=1, max_length=256)
+class OperatorPatch(RequestBody):
+    name: Text | None = Field(None, min_length=1, max_length=256)
     kind: Literal["person", "organisation"] | None = None
-    id_document_hash: str | None = Field(None, max_length=128)
-    licences: list[dict[str, Any]] | None = None
+    id_document_hash: Text | None = Field(None, max_length=128)
+    licences: list[JsonObject] | None = None
     verification_state: Literal["unverified", "pending", "verified", "rejected"] | None = None
 
 
@@ -81,32 +70,32 @@ AccountStatus = Literal["active", "restricted", "suspended", "closed"]
 QualificationState = Literal["unverified", "pending", "verified", "rejected"]
 
 
-class AccountIn(_Request):
-    id: str = Field(..., min_length=1, max_length=128, description="the platform's account id")
-    operator_id: str | None = None
-    name: str = Field(..., min_length=1, max_length=256)
+class AccountIn(RequestBody):
+    id: Text = Field(..., min_length=1, max_length=128, description="the platform's account id")
+    operator_id: Text | None = None
+    name: Text = Field(..., min_length=1, max_length=256)
     status: AccountStatus = "active"
     qualification_state: QualificationState = "unverified"
     followers: int = Field(0, ge=0, le=MAX_INT)
     strikes: int = Field(0, ge=0, le=MAX_INT)
-    quality_grade: str | None = Field(None, max_length=16)
+    quality_grade: Text | None = Field(None, max_length=16)
 
 
-class AccountPatch(_Request):
-    operator_id: str | None = None
-    name: str | None = Field(None, min_length=1, max_length=256)
+class AccountPatch(RequestBody):
+    operator_id: Text | None = None
+    name: Text | None = Field(None, min_length=1, max_length=256)
     status: AccountStatus | None = None
     qualification_state: QualificationState | None = None
     followers: int | None = Field(None, ge=0, le=MAX_INT)
     strikes: int | None = Field(None, ge=0, le=MAX_INT)
-    quality_grade: str | None = Field(None, max_length=16)
+    quality_grade: Text | None = Field(None, max_length=16)
 
 
-class ListEntryIn(_Request):
+class ListEntryIn(RequestBody):
     list: Literal["block", "allow"] = "block"
     kind: ListKind
-    value: str = Field(..., min_length=1, max_length=4096)
-    reason: str = Field("", max_length=2000)
+    value: Text = Field(..., min_length=1, max_length=4096)
+    reason: Text = Field("", max_length=2000)
     expires_at: AwareDatetime | None = None
 
 
@@ -137,10 +126,20 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+def _errors(codes: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": f"{codes} (every code: docs/api.md, Errors)"}
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "malformed_json, invalid_utf8"},
-    401: {"model": ErrorBody, "description": "missing_api_key, invalid_api_key"},
-    403: {"model": ErrorBody, "description": "insufficient_scope"},
-    413: {"model": ErrorBody, "description": "payload_too_large, text_too_long, too_many_images, too_many_links"},
-    422: {"model": ErrorBody, "description": "invalid_request, unknown_field"},
+    400: _errors("malformed_json, invalid_utf8, malformed_body, bad_request"),
+    401: _errors("missing_api_key, invalid_api_key"),
+    403: _errors("insufficient_scope"),
+    404: _errors("not_found and the *_not_found codes"),
+    405: _errors("method_not_allowed"),
+    409: _errors("conflict and the *_exists codes"),
+    413: _errors("payload_too_large, text_too_long, too_many_images, too_many_links"),
+    415: _errors("unsupported_media_type"),
+    422: _errors("invalid_request, unknown_field, invalid_text, id_out_of_range, json_too_deep, ..."),
+    429: _errors("rate_limited, report_rate_limited"),
+    500: _errors("internal_error"),
 }

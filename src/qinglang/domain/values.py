@@ -22,6 +22,11 @@ from qinglang.errors import InvalidInput
 
 MAX_DB_INT = 2**63 - 1  # the largest value a BIGINT (and SQLite's INTEGER) column holds
 MIN_DB_INT = -(2**63)
+# Every id column of qinglang is an INTEGER: 64 bits on SQLite but 32 on PostgreSQL, where SQLAlchemy casts a
+# bound id to INTEGER and a larger one fails ("integer out of range"). Ids, id cursors and counts compared
+# with them must fit in 32 bits.
+MAX_ID = 2**31 - 1
+MIN_ID = -(2**31)
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 

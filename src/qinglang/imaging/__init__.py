@@ -4,19 +4,23 @@ tiling of long images, and SSRF-safe fetching (off by default). Pure: no web or 
 from qinglang.imaging.decode import (
     ALLOWED_FORMATS,
     DecodedImage,
+    DecodePlan,
     ImageError,
     ImageLimits,
     decode_bytes,
     load_image,
+    plan_decode,
 )
 from qinglang.imaging.tiles import split_tiles
 
 __all__ = [
     "ALLOWED_FORMATS",
+    "DecodePlan",
     "DecodedImage",
     "ImageError",
     "ImageLimits",
     "decode_bytes",
     "load_image",
+    "plan_decode",
     "split_tiles",
 ]

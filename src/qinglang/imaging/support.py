@@ -14,6 +14,8 @@ class ImageDetectorConfig(DetectorConfig):
     max_bytes: int = 20 * 1024 * 1024
     max_pixels: int = 40_000_000
     max_frames: int = 8
+    max_decoded_pixels: int = 48_000_000  # pixel-time across the frames of one image (see imaging.decode)
+    max_memory_bytes: int = 512 * 1024 * 1024
     fetch_urls: bool = False  # fetch http(s) image URLs (SSRF-safe); off: URLs give image_fetch_disabled
     fetch_timeout_s: float = 5.0
     report_errors: bool = True  # emit an image_error/<code> signal per unusable image
@@ -23,6 +25,8 @@ class ImageDetectorConfig(DetectorConfig):
             max_bytes=self.max_bytes,
             max_pixels=self.max_pixels,
             max_frames=self.max_frames,
+            max_decoded_pixels=self.max_decoded_pixels,
+            max_memory_bytes=self.max_memory_bytes,
             fetch_urls=self.fetch_urls,
             fetch_timeout_s=self.fetch_timeout_s,
         )

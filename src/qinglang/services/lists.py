@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from qinglang.domain.model import ListKind
+from qinglang.domain.values import require_text
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.storage.base import utcnow
 from qinglang.storage.sql_audit import append_audit_event
@@ -225,22 +226,44 @@ def next_expiry(session: Session) -> datetime | None:
     return session.execute(stmt).scalar()
 
 
+def _malformed(message: str, *, code: str) -> InvalidInput:
+    """A file that cannot be read at all is the caller's request being wrong as a whole: 400, not 422."""
+    error = InvalidInput(message, code=code)
+    error.status = 400
+    return error
+
+
+def decode_import(data: bytes) -> str:
+    """The text of an uploaded import file, which must be UTF-8 (``invalid_utf8`` names the first bad byte)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _malformed(
+            f"the file is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and send it again", code="invalid_utf8"
+        ) from None
+
+
 def parse_import(data: str, fmt: str) -> list[dict[str, Any]]:
-    """Rows of a JSONL or CSV (header: list,kind,value,reason,expires_at) export."""
+    """Rows of a JSONL or CSV (header: list,kind,value,reason,expires_at) export. A line that is not JSON (or
+    is nested too deeply to parse) and a CSV file the csv module cannot read refuse the whole file."""
     if fmt == "jsonl":
-        rows = []
-        for number, line in enumerate(data.splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    error = InvalidInput(f"line {number} is not valid JSON: {exc.msg}", code="malformed_json")
-                    error.status = 400
-                    raise error from None
-        return rows
+        return [_json_row(number, line) for number, line in enumerate(data.splitlines(), start=1) if line.strip()]
     if fmt == "csv":
-        return [dict(row) for row in csv.DictReader(io.StringIO(data))]
+        try:
+            return [dict(row) for row in csv.DictReader(io.StringIO(data))]
+        except csv.Error as exc:
+            raise _malformed(f"the CSV file cannot be read: {exc}", code="malformed_csv") from None
     raise InvalidInput(f"unknown import format {fmt!r}; use jsonl or csv", code="invalid_format")
+
+
+def _json_row(number: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise _malformed(f"line {number} is not valid JSON: {exc.msg}", code="malformed_json") from None
+    except (RecursionError, ValueError) as exc:  # nested past the parser's stack, or a number of 4,300+ digits
+        why = "is nested too deeply" if isinstance(exc, RecursionError) else f"cannot be parsed ({exc})"
+        raise _malformed(f"line {number} {why}; send one flat JSON object per line", code="malformed_json") from None
 
 
 def import_entries(
@@ -266,18 +289,29 @@ def import_entries(
 def _new_from_raw(raw: Any) -> NewListEntry:
     if not isinstance(raw, dict):
         raise InvalidInput("each row must be an object with list, kind and value", code="invalid_list_row")
-    expires = raw.get("expires_at") or None
+    expires = _row_text(raw, "expires_at") or None
     try:
-        expires_at = datetime.fromisoformat(expires) if isinstance(expires, str) else None
+        expires_at = datetime.fromisoformat(expires) if expires else None
     except ValueError:
         raise InvalidInput(f"expires_at {expires!r} is not an ISO 8601 date-time", code="invalid_expiry") from None
     return NewListEntry(
-        list=str(raw.get("list") or "block"),
-        kind=str(raw.get("kind") or ""),
-        value=str(raw.get("value") or ""),
-        reason=str(raw.get("reason") or ""),
+        list=_row_text(raw, "list") or "block",
+        kind=_row_text(raw, "kind"),
+        value=_row_text(raw, "value"),
+        reason=_row_text(raw, "reason"),
         expires_at=expires_at,
     )
+
+
+def _row_text(raw: dict[str, Any], name: str) -> str:
+    """One field of an import row as storable text: strings and numbers as written, a missing or null field as
+    ``""``; objects, lists, NUL bytes and lone surrogates are refused (the row is reported, the rest go on)."""
+    value = raw.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InvalidInput(f"{name} must be a string, not {type(value).__name__}", code="invalid_list_row")
+    return require_text(str(value), name)
 
 
 def export_entries(entries: Iterable[ListEntry], fmt: str = "jsonl") -> str:

@@ -20,13 +20,15 @@ class LiveServer:
     _thread: threading.Thread
 
     @classmethod
-    def start(cls, settings: Any, timeout: float = 20.0) -> LiveServer:
+    def start(cls, settings: Any, timeout: float = 20.0, app: Any = None) -> LiveServer:
+        """Serve ``app``, or the app ``create_app(settings)`` builds."""
         import uvicorn
 
         from qinglang.api.app import create_app  # imported late: the app pulls in the whole web stack
 
         port = free_port()
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        app = app if app is not None else create_app(settings)
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name=f"live-server-{port}", daemon=True)
         thread.start()

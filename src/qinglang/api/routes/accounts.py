@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from qinglang.api.auth import AccountsReadKey, AccountsWriteKey, actor
+from qinglang.api.fields import Text
 from qinglang.api.schemas import ERROR_RESPONSES, AccountIn, AccountPatch, OperatorIn, OperatorPatch
 from qinglang.services import accounts
 from qinglang.storage.db import transaction
@@ -21,13 +22,13 @@ def create_operator(body: OperatorIn, request: Request, key: AccountsWriteKey) -
 
 
 @router.patch("/v1/operators/{operator_id}", summary="Change an operator's fields (licences, verification)")
-def update_operator(operator_id: str, body: OperatorPatch, request: Request, key: AccountsWriteKey) -> dict[str, Any]:
+def update_operator(operator_id: Annotated[Text, Path()], body: OperatorPatch, request: Request, key: AccountsWriteKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return accounts.update_operator(session, operator_id, body.model_dump(exclude_unset=True), actor=actor(key))
 
 
 @router.get("/v1/operators/{operator_id}", summary="One operator")
-def get_operator(operator_id: str, request: Request, _key: AccountsReadKey) -> dict[str, Any]:
+def get_operator(operator_id: Annotated[Text, Path()], request: Request, _key: AccountsReadKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return accounts.get_operator(session, operator_id)
 
@@ -36,9 +37,9 @@ def get_operator(operator_id: str, request: Request, _key: AccountsReadKey) -> d
 def list_accounts(
     request: Request,
     _key: AccountsReadKey,
-    operator_id: str | None = None,
-    status: str | None = None,
-    after: str = Query("", description="the last id of the previous page"),
+    operator_id: Annotated[Text | None, Query()] = None,
+    status: Annotated[Text | None, Query()] = None,
+    after: Annotated[Text, Query(description="the last id of the previous page")] = "",
     limit: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
@@ -53,12 +54,12 @@ def create_account(body: AccountIn, request: Request, key: AccountsWriteKey) -> 
 
 
 @router.get("/v1/accounts/{account_id}", summary="One account")
-def get_account(account_id: str, request: Request, _key: AccountsReadKey) -> dict[str, Any]:
+def get_account(account_id: Annotated[Text, Path()], request: Request, _key: AccountsReadKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return accounts.get_account(session, account_id)
 
 
 @router.patch("/v1/accounts/{account_id}", summary="Change an account's fields")
-def update_account(account_id: str, body: AccountPatch, request: Request, key: AccountsWriteKey) -> dict[str, Any]:
+def update_account(account_id: Annotated[Text, Path()], body: AccountPatch, request: Request, key: AccountsWriteKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return accounts.update_account(session, account_id, body.model_dump(exclude_unset=True), actor=actor(key))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from qinglang.api.auth import ContentsReadKey
+from qinglang.api.fields import DbInt
 from qinglang.api.schemas import ERROR_RESPONSES
 from qinglang.services.review import enforcement
 from qinglang.storage.db import transaction
@@ -18,7 +19,7 @@ router = APIRouter(tags=["actions"], responses=ERROR_RESPONSES)
 def list_actions(
     request: Request,
     _key: ContentsReadKey,
-    since: int = Query(0, ge=0, description="the last action id you have seen"),
+    since: Annotated[DbInt, Query(ge=0, description="the last action id you have seen")] = 0,
     limit: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
@@ -27,6 +28,6 @@ def list_actions(
 
 
 @router.get("/v1/actions/{action_id}", summary="One action")
-def get_action(action_id: int, request: Request, _key: ContentsReadKey) -> dict[str, Any]:
+def get_action(action_id: Annotated[DbInt, Path()], request: Request, _key: ContentsReadKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return enforcement.action_to_dict(enforcement.get_action(session, action_id))

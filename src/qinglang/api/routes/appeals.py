@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Path, Request
+from pydantic import Field
 
 from qinglang.api.auth import AccountsReadKey, AccountsWriteKey
-from qinglang.api.schemas import ERROR_RESPONSES
+from qinglang.api.fields import DbInt, Text
+from qinglang.api.schemas import ERROR_RESPONSES, RequestBody
 from qinglang.services.review import appeals
 from qinglang.storage.db import transaction
 
 router = APIRouter(tags=["appeals"], responses=ERROR_RESPONSES)
 
 
-class AppealIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    action_id: int
-    account_id: str = Field(min_length=1, max_length=128)
-    text: str = Field(min_length=1, max_length=5000)
+class AppealIn(RequestBody):
+    action_id: DbInt
+    account_id: Text = Field(min_length=1, max_length=128)
+    text: Text = Field(min_length=1, max_length=5000)
 
 
 def _out(appeal) -> dict[str, Any]:
@@ -36,6 +35,6 @@ def file_appeal(body: AppealIn, request: Request, _key: AccountsWriteKey) -> dic
 
 
 @router.get("/v1/appeals/{appeal_id}", summary="One appeal and its outcome")
-def get_appeal(appeal_id: int, request: Request, _key: AccountsReadKey) -> dict[str, Any]:
+def get_appeal(appeal_id: Annotated[DbInt, Path()], request: Request, _key: AccountsReadKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return _out(appeals.get_appeal(session, appeal_id))

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from qinglang.api.auth import ContentsReadKey, ContentsWriteKey, actor
-from qinglang.api.schemas import ERROR_RESPONSES
+from qinglang.api.fields import Text
+from qinglang.api.schemas import ERROR_RESPONSES, RequestBody
 from qinglang.services.review import cases
 from qinglang.storage.db import transaction
 
 router = APIRouter(tags=["cases"], responses=ERROR_RESPONSES)
 
 
-class CaseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    target_kind: str = Field(pattern="^(content|account)$")
-    target_id: str = Field(min_length=1, max_length=128)
-    category: str = Field(pattern="^(porn|illicit_ad|gambling|fraud|abuse|other)$")
+class CaseIn(RequestBody):
+    target_kind: Text = Field(pattern="^(content|account)$")
+    target_id: Text = Field(min_length=1, max_length=128)
+    category: Text = Field(pattern="^(porn|illicit_ad|gambling|fraud|abuse|other)$")
     severity: int = Field(2, ge=1, le=3)
 
 
@@ -35,7 +34,7 @@ def open_case(body: CaseIn, request: Request, key: ContentsWriteKey) -> dict[str
 
 
 @router.get("/v1/cases", summary="Open cases by priority")
-def list_cases(request: Request, _key: ContentsReadKey, queue: str | None = None,
+def list_cases(request: Request, _key: ContentsReadKey, queue: Annotated[Text | None, Query()] = None,
                limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return {"items": [cases.case_to_dict(c) for c in cases.list_queue(session, queue=queue, limit=limit)]}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from qinglang.api.auth import ContentsReadKey, ContentsWriteKey, actor
+from qinglang.api.fields import Text
 from qinglang.api.schemas import ERROR_RESPONSES, ContentIn
 from qinglang.services import contents
 from qinglang.services.limits import check_limits
@@ -21,6 +22,7 @@ REPLAY_HEADER = "Idempotent-Replayed"
     "/v1/contents",
     status_code=201,
     summary="Store a content version and its decision",
+    responses={200: {"description": f"a replay: this version was stored before (`{REPLAY_HEADER}: true`)"}},
     description="Idempotent on (content_id, version): the same payload again answers 200 with the stored record "
     f"and `{REPLAY_HEADER}: true`; different content under the same version is 409 content_version_conflict.",
 )
@@ -43,6 +45,11 @@ def submit(body: ContentIn, request: Request, response: Response, key: ContentsW
 
 
 @router.get("/v1/contents/{content_id:path}", summary="A content version with its current decision and signals")
-def read(content_id: str, request: Request, _key: ContentsReadKey, version: str | None = Query(None)) -> dict[str, Any]:
+def read(
+    content_id: Annotated[Text, Path()],
+    request: Request,
+    _key: ContentsReadKey,
+    version: Annotated[Text | None, Query()] = None,
+) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return contents.get_content(session, content_id, version)

@@ -3,11 +3,12 @@ targets several accounts share."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from qinglang.api.auth import ContentsReadKey
+from qinglang.api.fields import DbInt, Text
 from qinglang.api.schemas import ERROR_RESPONSES
 from qinglang.services import drainage
 from qinglang.storage.db import transaction
@@ -16,7 +17,9 @@ router = APIRouter(tags=["graph"], responses=ERROR_RESPONSES)
 
 
 @router.get("/v1/graph/targets/{kind}/{value:path}/accounts", summary="Accounts whose contents point at a target")
-def accounts_for_target(kind: str, value: str, request: Request, _key: ContentsReadKey) -> dict[str, Any]:
+def accounts_for_target(
+    kind: Annotated[Text, Path()], value: Annotated[Text, Path()], request: Request, _key: ContentsReadKey
+) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         items = drainage.list_accounts_for_target(session, kind, value)
     return {"kind": kind, "value": drainage.normalise_target(kind, value), "items": items}
@@ -24,7 +27,10 @@ def accounts_for_target(kind: str, value: str, request: Request, _key: ContentsR
 
 @router.get("/v1/graph/accounts/{account_id}/targets", summary="Targets an account's contents point at")
 def targets_for_account(
-    account_id: str, request: Request, _key: ContentsReadKey, kind: str | None = None
+    account_id: Annotated[Text, Path()],
+    request: Request,
+    _key: ContentsReadKey,
+    kind: Annotated[Text | None, Query()] = None,
 ) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return {"account_id": account_id, "items": drainage.list_targets_for_account(session, account_id, kind)}
@@ -34,8 +40,8 @@ def targets_for_account(
 def shared_targets(
     request: Request,
     _key: ContentsReadKey,
-    min_accounts: int = Query(2, ge=1),
-    kind: str | None = None,
+    min_accounts: Annotated[DbInt, Query(ge=1)] = 2,
+    kind: Annotated[Text | None, Query()] = None,
     limit: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:

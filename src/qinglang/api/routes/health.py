@@ -7,11 +7,16 @@ from sqlalchemy import text
 
 from qinglang import __version__
 from qinglang.api.errors import error_response
+from qinglang.api.schemas import ErrorBody
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="Health check (no API key needed)")
+@router.get(
+    "/healthz",
+    summary="Health check (no API key needed)",
+    responses={503: {"model": ErrorBody, "description": "database_unavailable"}},
+)
 def healthz(request: Request):
     try:
         with request.app.state.runtime.engine.connect() as connection:

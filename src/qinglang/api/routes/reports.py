@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 
+from qinglang.api.fields import Text
 from qinglang.api.schemas import ERROR_RESPONSES
 from qinglang.services.review import reports
 from qinglang.storage.db import transaction
@@ -21,12 +22,12 @@ async def read_uploads(files: list[UploadFile] | None, max_bytes: int) -> tuple[
 @router.post("/v1/reports", status_code=201, summary="File a report (public; rate-limited per IP and contact)")
 async def file_report(
     request: Request,
-    target_kind: str = Form(...),
-    target_id: str = Form(...),
-    reason: str = Form(...),
-    text: str = Form(""),
-    contact: str = Form(""),
-    reporter_account_id: str = Form(""),
+    target_kind: Annotated[Text, Form()],
+    target_id: Annotated[Text, Form()],
+    reason: Annotated[Text, Form()],
+    text: Annotated[Text, Form()] = "",
+    contact: Annotated[Text, Form()] = "",
+    reporter_account_id: Annotated[Text, Form()] = "",
     screenshots: Annotated[list[UploadFile] | None, File()] = None,
 ) -> dict[str, Any]:
     runtime = request.app.state.runtime
@@ -43,6 +44,6 @@ async def file_report(
 
 
 @router.get("/v1/reports/{tracking_code}", summary="Progress and outcome of a report")
-def report_status(tracking_code: str, request: Request) -> dict[str, Any]:
+def report_status(tracking_code: Annotated[Text, Path()], request: Request) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
         return reports.report_status(session, tracking_code)

@@ -22,6 +22,14 @@ INLINE_CHARS = 20_000  # shorter text-only items are screened on the event loop:
 async def screen(body: ScreenRequest, request: Request, _key: ScreenKey) -> dict[str, Any]:
     runtime = request.app.state.runtime
     check_limits(runtime.settings.api, texts=(body.title, body.text, body.html), images=body.images, links=body.links)
+    if body.images or len(body.text) + len(body.html) > INLINE_CHARS:
+        # images (checking data URIs, decoding, fetching where enabled) and long texts must not hold up the
+        # event loop: /healthz and every other request keep being answered meanwhile
+        return await run_in_threadpool(_screen, runtime, body)
+    return _screen(runtime, body)
+
+
+def _screen(runtime, body: ScreenRequest) -> dict[str, Any]:
     item = ContentItem(
         id=body.id,
         title=body.title,
@@ -32,7 +40,4 @@ async def screen(body: ScreenRequest, request: Request, _key: ScreenKey) -> dict
         original_link=body.original_link,
         account_id=body.account_id,
     )
-    if item.images or len(item.text) + len(item.html) > INLINE_CHARS:
-        # images (decoding, fetching where enabled) and long texts must not hold up the event loop
-        return await run_in_threadpool(runtime.screening.screen_contract, item)
     return runtime.screening.screen_contract(item)
