@@ -76,6 +76,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error": ("出错了", "Something went wrong"),
     "lang_toggle": ("English", "中文"),
     "reason_needed": ("请先填写理由", "Enter a reason first"),
+    "suspend_days": ("封禁天数", "Suspension days"),
+    "chain_ok": ("审计链完整", "audit chain intact"),
+    "chain_broken": ("审计链被篡改", "audit chain BROKEN"),
+    "verified_to": ("已验证至事件", "verified up to event"),
+    "from_checkpoint": ("自签名检查点", "from the signed checkpoint of event"),
+    "unverified_tail": ("尚未验证的较新事件", "newer events not verified on this page"),
+    "newest_event": ("最新事件", "newest event"),
 }
 
 
