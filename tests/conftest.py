@@ -134,10 +134,10 @@ def engine(database_url):
 
 
 @pytest.fixture
-def settings(database_url):
+def settings(database_url, tmp_path):
     from qinglang.config import DatabaseSettings, Settings
 
-    return Settings(database=DatabaseSettings(url=database_url))
+    return Settings(database=DatabaseSettings(url=database_url), data_dir=tmp_path / "data")
 
 
 # --- browser and live server ---------------------------------------------------------------------------------
@@ -185,3 +185,19 @@ def live_server(settings):
     server = LiveServer.start(settings)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def figures(request):
+    """Record what a test measured (``figures(actions_doubled=0, ...)``): one JSON line per call appended to the
+    file named by ``QINGLANG_FIGURES``, when set. docs/reliability.md quotes these lines."""
+    import json
+
+    path = os.environ.get("QINGLANG_FIGURES")
+
+    def record(**values) -> None:
+        if path:
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"test": request.node.nodeid, **values}, ensure_ascii=False) + "\n")
+
+    return record

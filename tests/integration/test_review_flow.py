@@ -266,3 +266,25 @@ def test_case_view_shows_the_accounts_other_content_and_strikes(db):
         view = queries.case_detail(s, report.case_id)
     assert view.other_content == ("art-2",) and view.strikes == 1 and view.past_actions[0].target_id == "art-2"
     assert view.text == "加我薇信 abc123 看全集"
+
+
+def test_a_close_two_seniors_made_cannot_be_overturned_by_one_reviewer(db):
+    file(db)
+    alice, sam = make_user(db, "alice", "senior"), make_user(db, "sam", "senior")
+    rita, sue = make_user(db, "rita", "reviewer"), make_user(db, "sue", "senior")
+    outcome = _claim_and_decide(db, alice, "close")
+    with transaction(db) as s:
+        close_id = decisions.settle_approval(s, outcome.approval_id, sam, True, "同意", review=REVIEW).action_ids[0]
+    with transaction(db) as s:
+        appeal_id = appeals.file_appeal(s, close_id, "acc-1", "误判").id
+    with transaction(db) as s, pytest.raises(Forbidden) as refused:
+        appeals.decide_appeal(s, appeal_id, rita, True, "撤销")
+    assert refused.value.code == "two_person_rule"
+    with transaction(db) as s:
+        assert appeals.decide_appeal(s, appeal_id, rita, False, "维持").status == "upheld"
+    with transaction(db) as s:
+        appeal_id = appeals.file_appeal(s, close_id, "acc-1", "再次申诉").id
+    with transaction(db) as s:
+        appeals.decide_appeal(s, appeal_id, sue, True, "证据不足")
+    with transaction(db) as s:
+        assert s.get(AccountRow, "acc-1").status == "active"

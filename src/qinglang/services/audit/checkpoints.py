@@ -88,8 +88,8 @@ def write_checkpoint(sessions: sessionmaker[Session], store: CheckpointStore) ->
     if not report.ok:
         return report, None
     latest = store.latest()
-    if latest is not None and latest.seq >= report.verified_to.seq:
-        return report, None  # nothing new to sign
+    if report.verified_to.seq == 0 or (latest is not None and latest.seq >= report.verified_to.seq):
+        return report, None  # nothing (new) to sign
     checkpoint = sign_checkpoint(store.key, report.verified_to, utcnow())
     store.append(checkpoint)
     return report, checkpoint

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from qinglang.domain.audit import GENESIS, ChainCheck, ChainPoint, ChainReport, check_checkpoints
+from qinglang.domain.audit import GENESIS, ChainCheck, ChainPoint, ChainReport, StoredEvent, check_checkpoints
 from qinglang.services.audit.checkpoints import CheckpointStore
 from qinglang.services.audit.log import stored_events
 from qinglang.storage.sql_audit import chain_head
@@ -37,13 +37,18 @@ def verify_recent(session: Session, store: CheckpointStore, *, max_events: int |
         return _run(session, ChainCheck(GENESIS), 0, None, limit=max_events)
     newest = max(checkpoints, key=lambda cp: cp.seq)
     row = session.execute(_at(newest.seq)).scalar_one_or_none()
-    if row is None or row.hash != newest.hash:
+    if row is None or row.hash != newest.hash or _recomputed(row) != row.hash:
         what = "is missing" if row is None else "differs from its signed hash"
         return ChainReport(False, 0, broken_at=row.id if row else None, checkpoints=len(checkpoints),
                            problem=f"event {newest.seq} of the newest checkpoint {what}: the chain was changed",
                            last_checkpoint_at=newest.at)
     start = ChainPoint(newest.seq, newest.hash)
     return _run(session, ChainCheck(start, {}), len(checkpoints), newest.at, limit=max_events)
+
+
+def _recomputed(row: AuditEventRow) -> str:
+    return StoredEvent(row.id, row.seq, row.at, row.actor, row.action, row.subject_type, row.subject_id, row.data,
+                       row.prev_hash, row.hash).recomputed()
 
 
 def _at(seq: int):

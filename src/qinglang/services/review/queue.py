@@ -21,7 +21,7 @@ from qinglang.storage.base import utcnow
 from qinglang.storage.sql_audit import append_audit_event
 from qinglang.storage.tables.review import Case
 
-CANDIDATES = 5  # cases tried per claim_next before saying the queue is empty
+CANDIDATES = 30  # cases tried per claim_next before giving up (each a fresh pick)
 
 
 def _free(now):
@@ -36,18 +36,28 @@ def claim_next(session: Session, user: User, *, lease_seconds: int, queue: str |
                                                  Case.lease_expires_at >= now).limit(1)).scalar()
     if held is not None:
         return claim_case(session, held, user, lease_seconds=lease_seconds)
-    pick = select(Case.id).where(_free(now), Case.tier <= max(user.rank, 0))
-    if queue:
-        pick = pick.where(Case.queue == queue)
-    pick = pick.order_by(Case.priority.desc(), Case.id).limit(CANDIDATES)
-    if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    for case_id in session.execute(pick).scalars().all():
+    tried: list[int] = []
+    for _ in range(CANDIDATES):
+        case_id = session.execute(_pick(session, user, now, queue, tried)).scalar()
+        if case_id is None:
+            return None
         try:
             return claim_case(session, case_id, user, lease_seconds=lease_seconds)
         except Conflict:
-            continue  # someone claimed it between our pick and our claim
+            tried.append(case_id)  # someone claimed it between our pick and our claim: pick again
     return None
+
+
+def _pick(session: Session, user: User, now, queue: str | None, tried: list[int]):
+    pick = select(Case.id).where(_free(now), Case.tier <= max(user.rank, 0))
+    if queue:
+        pick = pick.where(Case.queue == queue)
+    if tried:
+        pick = pick.where(Case.id.not_in(tried))
+    pick = pick.order_by(Case.priority.desc(), Case.id).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    return pick
 
 
 def claim_case(session: Session, case_id: int, user: User, *, lease_seconds: int) -> CaseSummary:
