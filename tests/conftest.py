@@ -41,6 +41,22 @@ CHROMIUM_FLAGS = [
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """Users made by the tests get argon2 hashes at the lowest cost (1 pass, 1 MiB) instead of the production
+    cost (about 50 ms and 64 MiB each), which would otherwise dominate the suite's time on two cores. Checking a
+    password reads the cost from its hash, so sign-in works the same; servers started as subprocesses keep the
+    production cost."""
+    from argon2 import PasswordHasher
+
+    from qinglang.services.review import users
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(users, "hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    patch.undo()
+
+
 def _required(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0", "false", "no")
 

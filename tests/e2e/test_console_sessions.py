@@ -143,6 +143,7 @@ def test_big_ids_in_the_console_are_refused_not_crashed(app):
                  "/console/media/-1"):
         response = client.get(path)
         assert response.status_code == 422 and "invalid_request" in response.text
+    assert 'data-code="queue_unknown"' in client.get("/console?queue_name=a%00b").text
 
 
 def test_a_double_submitted_decision_acts_once(app):

@@ -81,8 +81,10 @@ def _link(session: Session, item: _Pending) -> None:
                     .values(hash=digest, updated_at=at).execution_options(synchronize_session=False))
 
 
-def _drop_pending(session: Session, *_args: Any) -> None:
-    session.info.pop(_PENDING, None)
+def _drop_pending(session: Session, transaction: Any) -> None:
+    """The outermost transaction ended without committing its events (a rollback, a close): forget them."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def last_event(session: Session) -> AuditEventRow | None:
@@ -90,5 +92,4 @@ def last_event(session: Session) -> AuditEventRow | None:
 
 
 event.listen(Session, "before_commit", _write_pending)
-event.listen(Session, "after_rollback", _drop_pending)
-event.listen(Session, "after_soft_rollback", _drop_pending)
+event.listen(Session, "after_transaction_end", _drop_pending)

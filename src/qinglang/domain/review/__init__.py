@@ -3,7 +3,7 @@
 ``qinglang.services.review`` persists what these functions decide."""
 
 from qinglang.domain.review.appeals import AppealFacts, judge_appeal
-from qinglang.domain.review.cases import (
+from qinglang.domain.review.case_model import (
     Approve,
     CaseState,
     Claim,
@@ -21,8 +21,8 @@ from qinglang.domain.review.cases import (
     RequestApproval,
     RequireTier,
     SettleReports,
-    transition,
 )
+from qinglang.domain.review.cases import transition
 from qinglang.domain.review.refusals import Refusal, RefusalCode
 from qinglang.domain.review.vocabulary import (
     ACTIONS,

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qinglang.domain.review import OPEN_CASE_STATES, AppealStatus, ApprovalStatus, CaseStatus, TargetKind
+from qinglang.domain.review import OPEN_CASE_STATES, QUEUES, AppealStatus, ApprovalStatus, CaseStatus, TargetKind
+from qinglang.errors import InvalidInput
 from qinglang.services.review import cases, strikes
 from qinglang.services.review.case_store import get_case
 from qinglang.services.review.views import (
@@ -29,6 +30,8 @@ from qinglang.storage.tables.review import Action, Appeal, Approval, Case, Repor
 
 def list_queue(session: Session, *, queue: str | None = None, statuses: Sequence[str] = OPEN_CASE_STATES,
                limit: int = 100) -> list[CaseSummary]:
+    if queue is not None and queue not in QUEUES:
+        raise InvalidInput(f"unknown queue {queue[:40]!r}; use one of {', '.join(QUEUES)}", code="queue_unknown")
     return [case_summary(c) for c in cases.list_open(session, queue=queue, statuses=statuses, limit=limit)]
 
 

@@ -141,8 +141,10 @@ def submit(sessions: sessionmaker[Session], new: NewReport, *, review, secret: s
 
 def file_report(session: Session, new: NewReport, *, review, secret: str,
                 screenshots: tuple[Screenshot, ...] | None = None) -> FiledReport:
-    """File a report; a repeat by the same reader on the same open target returns the first report."""
-    shots = prepare(new, review) if screenshots is None else screenshots
+    """File a report; a repeat by the same reader on the same open target returns the first report. Give the
+    ``screenshots`` already decoded (``prepare``) to keep the decoding out of the transaction."""
+    validate(new, review)
+    shots = screenshots if screenshots is not None else prepare(new, review)
     ip_hash = keyed_hash(secret, "ip", new.ip or "unknown")
     contact_hash = keyed_hash(secret, "contact", new.contact) if new.contact.strip() else None
     existing = _repeat_of(session, new, ip_hash, contact_hash)
