@@ -6,8 +6,8 @@ import pytest
 from review_support import REVIEW, file, make_user, seed_content, sessions_for
 from sqlalchemy import select, update
 
-from qinglang.errors import Conflict, Forbidden, InvalidInput, RateLimited
 from qinglang.domain.model import Category, Decision, DetectorOutcome, Verdict
+from qinglang.errors import Conflict, Forbidden, InvalidInput, RateLimited
 from qinglang.services.audit import verify_chain
 from qinglang.services.review import (
     appeals,
@@ -21,8 +21,8 @@ from qinglang.services.review import (
     reports,
     rewards,
 )
-from qinglang.storage.db import transaction
 from qinglang.storage.base import utcnow
+from qinglang.storage.db import transaction
 from qinglang.storage.tables.core import AccountRow, AuditEventRow, DecisionRow
 from qinglang.storage.tables.review import Action, Case, OutboxEvent, Report
 

@@ -39,10 +39,11 @@ class LiveServer:
         return cls(url=f"http://127.0.0.1:{port}", settings=settings, _server=server, _thread=thread)
 
     def client(self, **kwargs: Any):
-        """An ``httpx.Client`` with this server as base URL (close it, or use it in a ``with`` block)."""
+        """An ``httpx.Client`` with this server as base URL (close it, or use it in a ``with`` block). The default
+        timeout is generous: the first request may load every detector, on a shared and busy machine."""
         import httpx
 
-        return httpx.Client(base_url=self.url, **kwargs)
+        return httpx.Client(base_url=self.url, **{"timeout": 60.0, **kwargs})
 
     def stop(self, timeout: float = 10.0) -> None:
         self._server.should_exit = True
