@@ -6,6 +6,9 @@ package reads ``os.environ``. Sections belong to the part of the system that use
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -156,9 +159,6 @@ def data_directory(settings: Settings) -> Path:
 
 def install_secret(path: Path) -> str:
     """The random secret kept in ``path``, made (0600) the first time; several processes may race to make it."""
-    import os
-    import secrets
-
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -171,8 +171,6 @@ def install_secret(path: Path) -> str:
         value = path.read_text("utf-8").strip()
         if value:
             return value
-        import time
-
         time.sleep(0.01)
     raise ConfigError(f"the secret file {path} is empty; delete it to make a new one")
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from qinglang.domain.audit import ChainPoint, canonical_json, event_hash
@@ -85,10 +85,6 @@ def _drop_pending(session: Session, transaction: Any) -> None:
     """The outermost transaction ended without committing its events (a rollback, a close): forget them."""
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
-
-
-def last_event(session: Session) -> AuditEventRow | None:
-    return session.execute(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).scalar_one_or_none()
 
 
 event.listen(Session, "before_commit", _write_pending)

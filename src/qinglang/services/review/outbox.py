@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -166,10 +166,3 @@ def _settle(factory, event: Leased, owner: str, ok: bool, error: str, max_attemp
                                {"error": row.last_error})
         else:
             row.next_attempt_at = utcnow() + timedelta(seconds=backoff_seconds(row.attempts, base))
-
-
-def list_events(session: Session, *, status: str | None = None, limit: int = 100) -> Sequence[OutboxEvent]:
-    stmt = select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit)
-    if status:
-        stmt = stmt.where(OutboxEvent.status == status)
-    return session.execute(stmt).scalars().all()

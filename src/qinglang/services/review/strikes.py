@@ -10,7 +10,7 @@ their points back the same way.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from qinglang.storage.sql_audit import append_audit_event
@@ -51,13 +51,6 @@ def set_points(session: Session, account_id: str, points: int, *, actor: str) ->
 def total_points(session: Session, account_id: str) -> int:
     """The account's points: what the API and the console show."""
     return int(session.execute(select(AccountRow.strikes).where(AccountRow.id == account_id)).scalar() or 0)
-
-
-def ledger_points(session: Session, account_id: str) -> int:
-    """The sum of the account's active ledger lines (equal to :func:`total_points`; for checks and audits)."""
-    stmt = select(func.coalesce(func.sum(Strike.severity), 0)).where(Strike.account_id == account_id,
-                                                                    Strike.active.is_(True))
-    return int(session.execute(stmt).scalar_one())
 
 
 def _shift(session: Session, account_id: str, points: int) -> int:

@@ -72,11 +72,6 @@ def create_user(
     return to_user(row)
 
 
-def find_user(session: Session, user_id: int) -> User | None:
-    row = session.get(ReviewUser, user_id)
-    return to_user(row) if row is not None and row.active else None
-
-
 def find_reviewer(session: Session, user_id: int | None) -> Reviewer | None:
     """Who a stored user id was, as the rules see them (``None`` for the system or a removed user)."""
     row = session.get(ReviewUser, user_id) if user_id is not None else None

@@ -70,7 +70,7 @@ class Case(Base):
     images: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every transition (compare-and-set)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every transition
 
 
 class Report(Base):

@@ -40,10 +40,8 @@ head = sa.table("audit_chain_head", sa.column("id", sa.Integer), sa.column("seq"
 def upgrade() -> None:
     _audit_positions()
     _small_tables()
-    with op.batch_alter_table("review_cases") as batch:
-        batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
-    with op.batch_alter_table("review_cases") as batch:
-        batch.alter_column("version", server_default=None)
+    # a plain ADD COLUMN: on SQLite a batch (copy and drop) of a table other rows refer to would break their keys
+    op.add_column("review_cases", sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
     _merge_duplicate_cases()
     op.create_index("uq_review_cases_open_target", "review_cases", ["target_kind", "target_id"], unique=True,
                     sqlite_where=sa.text(OPEN_CASE), postgresql_where=sa.text(OPEN_CASE))
@@ -208,8 +206,7 @@ def downgrade() -> None:
     op.drop_index("uq_review_reports_open_contact", table_name="review_reports")
     op.drop_index("uq_review_reports_open_ip", table_name="review_reports")
     op.drop_index("uq_review_cases_open_target", table_name="review_cases")
-    with op.batch_alter_table("review_cases") as batch:
-        batch.drop_column("version")
+    op.execute("ALTER TABLE review_cases DROP COLUMN version")  # SQLite 3.35+ and PostgreSQL; no table copy
     op.drop_index(op.f("ix_review_login_throttle_updated_at"), table_name="review_login_throttle")
     op.drop_table("review_login_throttle")
     op.drop_index(op.f("ix_review_sessions_user_id"), table_name="review_sessions")
