@@ -156,6 +156,7 @@ def _long_chain(folder: Path):
 
 
 def audit_verification(folder: Path) -> dict:
+    from qinglang.console.oversight import AUDIT_PAGE_VERIFIES
     from qinglang.services.audit import CheckpointStore, verify_chain, verify_recent, write_checkpoint
     from qinglang.storage.db import transaction
 
@@ -168,10 +169,10 @@ def audit_verification(folder: Path) -> dict:
         return result, round(time.perf_counter() - started, 3)
 
     with transaction(sessions) as s:
-        page_without, page_without_s = timed(lambda: verify_recent(s, store, max_events=50_000))
+        page_without, page_without_s = timed(lambda: verify_recent(s, store, max_events=AUDIT_PAGE_VERIFIES))
     (report, _cp), first_checkpoint_s = timed(lambda: write_checkpoint(sessions, store))
     with transaction(sessions) as s:
-        page_with, page_with_s = timed(lambda: verify_recent(s, store, max_events=50_000))
+        page_with, page_with_s = timed(lambda: verify_recent(s, store, max_events=AUDIT_PAGE_VERIFIES))
         full, full_s = timed(lambda: verify_chain(s, store))
     return {"events": EVENTS, "full_verify_s": full_s, "full_ok": full.ok, "first_checkpoint_s": first_checkpoint_s,
             "page_without_checkpoint_s": page_without_s, "page_without_checkpoint_checked": page_without.checked,

@@ -57,7 +57,7 @@ class SecuritySettings(_Section):
     login_free_failures_per_user_network: int = Field(5, ge=1)  # then 1 s, 2 s, 4 s ... per (user name, network)
     login_free_failures_per_network: int = Field(30, ge=1)  # then the same per network
     login_max_delay_seconds: int = Field(900, ge=1)
-    password_checks_at_once: int = Field(2, ge=1)  # argon2 checks running together (each ~50 ms CPU, 64 MiB)
+    password_checks_at_once: int = Field(1, ge=1)  # argon2 checks at a time (each ~50 ms of a core, 64 MiB)
     password_queue_limit: int = Field(32, ge=1)  # sign-ins waiting for a check before answering 429
 
 

@@ -18,7 +18,7 @@ from qinglang.storage.sql_audit import append_audit_event, chain_head
 
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
 Id = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
-AUDIT_PAGE_VERIFIES = 50_000  # events the audit page checks past the newest checkpoint, at most
+AUDIT_PAGE_VERIFIES = 10_000  # events the audit page checks past the newest checkpoint, at most
 
 
 def _rt(request: Request):
