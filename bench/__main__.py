@@ -26,6 +26,7 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "lexicon": ("bench.lexicon", 120, {}),
     "images": ("bench.images", 240, {}),  # provided by the image detectors, when present
     "classifier": ("bench.classifier", 200, {"OMP_NUM_THREADS": "1"}),  # provided by the classifier, when present
+    "grading": ("bench.grading", 120, {"OMP_NUM_THREADS": "1"}),
     "review": ("bench.review", 300, {}),  # sign-in floods, screenshot uploads, audit verification
 }
 

@@ -39,11 +39,14 @@ class LiveServer:
         return cls(url=f"http://127.0.0.1:{port}", settings=settings, _server=server, _thread=thread)
 
     def client(self, **kwargs: Any):
-        """An ``httpx.Client`` with this server as base URL (close it, or use it in a ``with`` block). The default
-        timeout is generous: the first request may load every detector, on a shared and busy machine."""
+        """An ``httpx.Client`` with this server as base URL (close it, or use it in a ``with`` block).
+
+        The timeout defaults to 60 s, not httpx's 5 s: the first request loads every detector, which on a small,
+        busy machine takes longer than 5 s, and a test should fail on a wrong answer, not on a slow start."""
         import httpx
 
-        return httpx.Client(base_url=self.url, **{"timeout": 60.0, **kwargs})
+        kwargs.setdefault("timeout", 60.0)
+        return httpx.Client(base_url=self.url, **kwargs)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._server.should_exit = True
