@@ -82,12 +82,21 @@ class ReviewSettings(_Section):
     webhook_secret: SecretStr = SecretStr("dev-insecure-webhook-secret")
     webhook_max_attempts: int = 10
     webhook_backoff_seconds: float = 2.0
+    webhook_timeout_seconds: float = Field(10.0, gt=0)  # one POST gives up after this long
+    webhook_lease_seconds: float = Field(60.0, gt=0)  # an event a worker took; renewed before each POST
     strike_thresholds: dict[str, int] = Field(default_factory=lambda: {"suspend": 3, "close": 5})
     suspend_days_on_threshold: int = 7
     reward_cents: int = 1000
     reward_cap_cents_per_month: int = 20000
     worker_poll_seconds: float = 1.0
     embedded_worker: bool = True  # ``qinglang serve`` runs the outbox/expiry worker in-process
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_post(self) -> ReviewSettings:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("review.webhook_lease_seconds must be longer than review.webhook_timeout_seconds, or a "
+                             "slow POST could lose its lease while it runs and be delivered twice")
+        return self
 
 
 class Settings(BaseSettings):

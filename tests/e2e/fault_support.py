@@ -25,7 +25,9 @@ def environment(database_url: str, data_dir: Path, **extra: str) -> dict[str, st
     """What the subprocesses are configured with: the test database, a light pipeline, fast polling."""
     return {**os.environ, "QINGLANG_DATABASE__URL": database_url, "QINGLANG_DATA_DIR": str(data_dir),
             "QINGLANG_SECURITY__SECRET_KEY": "fault-test-secret", "QINGLANG_SCREENING__DETECTORS": '["contacts"]',
-            "QINGLANG_REVIEW__WEBHOOK_SECRET": HOOK_SECRET, "QINGLANG_REVIEW__WORKER_POLL_SECONDS": "0.05", **extra}
+            "QINGLANG_REVIEW__WEBHOOK_SECRET": HOOK_SECRET, "QINGLANG_REVIEW__WORKER_POLL_SECONDS": "0.05",
+            # a killed worker's leases run out in 4 s, not 60 (a POST gives up after 2 s, so renewal still holds)
+            "QINGLANG_REVIEW__WEBHOOK_TIMEOUT_SECONDS": "2", "QINGLANG_REVIEW__WEBHOOK_LEASE_SECONDS": "4", **extra}
 
 
 class Process:

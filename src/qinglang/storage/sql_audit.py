@@ -5,10 +5,10 @@ where chains fork:
 
 1. ``append_audit_event`` only queues the event on the session; the caller's transaction goes on.
 2. Just before the transaction commits, the queued events are written in order. The first statement is
-   ``UPDATE audit_chain_head SET seq = seq + 1 ... RETURNING seq, hash``: on SQLite that takes the database's
-   write lock (even when the audit event is the transaction's only write, as for a failed sign-in), on
-   PostgreSQL a row lock that the next appender waits for. Only then is the previous hash read, so two
-   transactions can never extend the same head.
+   ``UPDATE audit_chain_head SET seq = seq + n ... RETURNING seq, hash`` (``n`` positions reserved at once):
+   on SQLite that takes the database's write lock (even when the audit event is the transaction's only write,
+   as for a failed sign-in), on PostgreSQL a row lock that the next appender waits for. Only then is the
+   previous hash read, so two transactions can never extend the same head.
 3. The head lock is the last lock a transaction takes, so appenders cannot deadlock with each other's rows.
 4. A rollback drops the queue: an event exists exactly when the change it records was committed.
 
@@ -60,25 +60,29 @@ def _write_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()  # the transaction's own rows first: the head lock must be its last lock
-    for item in pending:
-        _link(session, item)
+    last, prev = _take_head(session, len(pending))
+    at: datetime = utcnow()
+    rows = []
+    for seq, item in enumerate(pending, start=last - len(pending) + 1):
+        digest = event_hash(prev, at, item.actor, item.action, item.subject_type, item.subject_id, item.data)
+        rows.append(AuditEventRow(seq=seq, at=at, actor=item.actor, action=item.action, subject_type=item.subject_type,
+                                  subject_id=item.subject_id, data=item.data, prev_hash=prev, hash=digest))
+        prev = digest
+    session.add_all(rows)
     session.flush()
+    session.execute(update(AuditChainHeadRow).where(AuditChainHeadRow.id == 1)
+                    .values(hash=prev, updated_at=at).execution_options(synchronize_session=False))
 
 
-def _link(session: Session, item: _Pending) -> None:
+def _take_head(session: Session, count: int) -> tuple[int, str]:
+    """Reserve ``count`` positions after the head, under the head's lock: (the last position, the head's hash)."""
     taken = session.execute(
-        update(AuditChainHeadRow).where(AuditChainHeadRow.id == 1).values(seq=AuditChainHeadRow.seq + 1)
+        update(AuditChainHeadRow).where(AuditChainHeadRow.id == 1).values(seq=AuditChainHeadRow.seq + count)
         .returning(AuditChainHeadRow.seq, AuditChainHeadRow.hash).execution_options(synchronize_session=False)
     ).first()
     if taken is None:
         raise RuntimeError("the audit chain head is missing; run `qinglang db upgrade`")
-    seq, prev = taken
-    at: datetime = utcnow()
-    digest = event_hash(prev, at, item.actor, item.action, item.subject_type, item.subject_id, item.data)
-    session.add(AuditEventRow(seq=seq, at=at, actor=item.actor, action=item.action, subject_type=item.subject_type,
-                              subject_id=item.subject_id, data=item.data, prev_hash=prev, hash=digest))
-    session.execute(update(AuditChainHeadRow).where(AuditChainHeadRow.id == 1)
-                    .values(hash=digest, updated_at=at).execution_options(synchronize_session=False))
+    return taken[0], taken[1]
 
 
 def _drop_pending(session: Session, transaction: Any) -> None:

@@ -43,11 +43,12 @@ class ReviewWorker:
         with transaction(self.sessions) as session:
             done["reaped"] = queue.reap_expired_leases(session)
         if self.review.webhook_url:
-            self._post = self._post or outbox.httpx_poster()
+            self._post = self._post or outbox.httpx_poster(self.review.webhook_timeout_seconds)
             done["delivered"] = outbox.deliver_batch(
                 self.sessions, self.owner, url=self.review.webhook_url,
                 secret=self.review.webhook_secret.get_secret_value(), post=self._post,
                 max_attempts=self.review.webhook_max_attempts, backoff_base=self.review.webhook_backoff_seconds,
+                lease_seconds=self.review.webhook_lease_seconds,
             )
         done["checkpointed"] = self._checkpoint()
         done["purged"] = self._purge()

@@ -7,8 +7,9 @@ with the same event id, which the receiver uses to deduplicate. Failures back of
 
 The lease is **renewed right before each POST** (a compare-and-set on the lease owner): a batch whose earlier
 deliveries were slow would otherwise outlive its lease, another worker would take the rest, and both would post
-them. If the renewal finds the event taken over, this worker skips it. The lease (60 s) is longer than one
-POST may take (``httpx_poster``'s 10 s timeout), so a renewed event cannot be taken while it is being posted."""
+them. If the renewal finds the event taken over, this worker skips it. The lease (``review.webhook_lease_seconds``,
+60 s) is longer than one POST may take (``review.webhook_timeout_seconds``, 10 s; the settings refuse otherwise),
+so a renewed event cannot be taken while it is being posted."""
 
 from __future__ import annotations
 
