@@ -38,3 +38,8 @@ def test_config_show_masks_secrets_and_database_passwords():
 def test_unknown_setting_is_an_error():
     with pytest.raises(ConfigError):
         load_settings(api={"no_such_key": 1})
+
+
+def test_a_webhook_lease_shorter_than_a_post_is_refused():
+    with pytest.raises(ConfigError, match="webhook_lease_seconds"):
+        load_settings(review={"webhook_timeout_seconds": 30, "webhook_lease_seconds": 20})

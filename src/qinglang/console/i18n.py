@@ -56,7 +56,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escalate": ("升级 (e)", "Escalate (e)"),
     "disable_links": ("禁用链接 (l)", "Disable links (l)"),
     "restrict": ("限制账号 (r)", "Restrict (r)"),
-    "suspend": ("封禁 7 天 (s)", "Suspend 7 days (s)"),
+    "suspend": ("封禁 (s，天数见上)", "Suspend (s, for the days above)"),
     "close": ("关闭账号 (x，需复核)", "Close account (x, needs approval)"),
     "blacklist": ("拉黑账号 (b，需复核)", "Blacklist (b, needs approval)"),
     "release": ("放回队列", "Release"),
