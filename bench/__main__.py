@@ -27,6 +27,7 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "images": ("bench.images", 240, {}),  # provided by the image detectors, when present
     "classifier": ("bench.classifier", 200, {"OMP_NUM_THREADS": "1"}),  # provided by the classifier, when present
     "grading": ("bench.grading", 120, {"OMP_NUM_THREADS": "1"}),
+    "reports": ("bench.reports", 300, {}),
     "review": ("bench.review", 300, {}),  # sign-in floods, screenshot uploads, audit verification
 }
 

@@ -31,8 +31,14 @@ def test_registry_builds_the_classifier_detector(detector):
     assert detector.name == "classifier"
 
 
-def test_clean_classical_paragraph_gives_no_signal(detector):
-    assert detector.detect(_content(CLEAN)) == []
+def test_clean_classical_paragraph_gives_only_the_clean_context_signal(detector):
+    signals = detector.detect(_content(CLEAN))
+    assert [s.label for s in signals] == ["context/clean"]
+    assert signals[0].score >= 0.9 and signals[0].attrs["chars"] == len(CLEAN)
+
+
+def test_short_items_get_no_context_signal(detector):
+    assert all(s.label != "context/clean" for s in detector.detect(_content("今天天气不错")))
 
 
 def test_vulgar_paragraph_buried_in_a_clean_chapter_is_found_with_its_span(detector):

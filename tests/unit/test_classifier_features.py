@@ -159,3 +159,4 @@ def test_sublinear_counts_damp_repeated_ngrams_and_keep_unit_norm():
     ratio_raw, ratio_sub = v_raw.max() / v_raw.min(), v_sub.max() / v_sub.min()
     assert np.isclose(ratio_raw, 5.0) and np.isclose(ratio_sub, 1.0 + np.log(5.0))
     assert np.isclose((v_sub**2).sum(), 1.0)
+

@@ -15,4 +15,5 @@ COMMAND_MODULES: list[str] = [
     "qinglang.cli.audit",
     "qinglang.cli.users",
     "qinglang.cli.worker",
+    "qinglang.cli.stats",
 ]

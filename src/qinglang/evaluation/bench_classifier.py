@@ -65,6 +65,8 @@ def run(seconds: float = 3.0) -> dict:
         "article_chars": len(article),
         "article_utf8_bytes": len(article.encode("utf-8")),
         "short_texts_per_s_batched": round(_rate(lambda b: score_texts(det.model, b), [batch], seconds) * len(batch)),
+        "calibrated_by_length": det.model.calibration is not None,
+        "cascade": "none: every item is scored by this model alone (the optional guard detector is off by default)",
     }
 
 

@@ -68,14 +68,15 @@ def clean_rates(model, corpus, thresholds: dict) -> dict:
 def report(data_dir: str, model_dir: str | None = None) -> dict:
     from qinglang.detectors.classifier.linear import load_model
     from qinglang.evaluation import datasets as ds
-    from qinglang.training.data import build_corpus, raw_sources
+    from qinglang.evaluation.sources import SOURCES, load_sources
+    from qinglang.training.data import build_corpus
 
     model = load_model(model_dir)
-    dev = build_corpus(data_dir, dev=True)
+    raw = load_sources(data_dir, tuple(s.name for s in SOURCES if s.trainable))
+    dev = build_corpus(data_dir, dev=True, raw=raw)
     scored = dev.scored()  # project-written porn is left out of every view: porn is measured on real texts only
     short = [ex for name in SHORT_SOURCES for ex in scored[name]]
     thresholds = choose_thresholds(model, short)
-    raw = raw_sources(data_dir)
     paragraphs = {name: [t for t, _ in ds.split_examples(raw[name], dev=True)] for name in ("cmrc2018", "novels")}
     return {
         "dev_all": evaluate_model(model, [ex for rows in scored.values() for ex in rows]).to_dict(),

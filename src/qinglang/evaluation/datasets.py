@@ -165,3 +165,26 @@ def _read_rows(path: Path) -> list[object]:
 def _read_json_list(path: Path) -> list[dict]:
     rows = _read_rows(path)
     return [r for r in rows if isinstance(r, dict)]
+
+
+def novel_chapters(path: str | Path) -> Iterator[str]:
+    """Whole chapters of a classical novel (heading line to the next heading), paragraphs joined by newlines."""
+    chapter: list[str] = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            text = line.strip().strip("\u3000")
+            if _CHAPTER_HEADING.match(text):
+                if chapter:
+                    yield "\n".join(chapter)
+                chapter = [text]
+            elif text and chapter:
+                chapter.append(text)
+    if chapter:
+        yield "\n".join(chapter)
+
+
+def load_novel_chapters(folder: str | Path) -> Iterator[Example]:
+    """All chapters of the ``*.txt`` novels under ``folder`` as ``none`` (long fiction scored as one text)."""
+    for path in sorted(Path(folder).rglob("*.txt")):
+        for chapter in novel_chapters(path):
+            yield chapter, "none"

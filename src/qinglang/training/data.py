@@ -1,4 +1,8 @@
-"""The training corpus: which files, which labels, which split. See docs/evaluation.md (Classifier)."""
+"""The training corpus: which sources, which labels, which split, how long texts become examples.
+
+See docs/evaluation.md (Classifier, "Sources"). Sources come from :mod:`qinglang.evaluation.sources`; a source whose
+role is ``evaluation`` is never trained on.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qinglang.detectors.classifier.windows import prepared_windows
-from qinglang.errors import InvalidInput
+from qinglang.detectors.classifier.windows import MAX_SIZE, prepared_windows
 from qinglang.evaluation import datasets as ds
+from qinglang.evaluation import sources as src
 
-SYNTHETIC_DIR = Path(__file__).resolve().parents[3] / "data" / "synthetic"
+TRAIN_CAP = 5000  # clean examples kept per source in TRAIN (sampled by hash); harmful and project-written never capped
+REGRESSION_FILE = src.PROJECT_DATA / "regression" / "everyday_titles.txt"
+
+
+def regression_texts() -> frozenset[str]:
+    """The everyday titles that must pass (``data/regression``): a test set, so no source's copy of them is ever
+    trained on."""
+    if not REGRESSION_FILE.exists():
+        return frozenset()
+    return frozenset(t.strip() for t in REGRESSION_FILE.read_text(encoding="utf-8").splitlines() if t.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +44,7 @@ class Corpus:
 def is_scored(source: str, example: ds.Example) -> bool:
     """Project-written porn examples are trained on but never scored, so every porn figure is measured on real
     texts."""
-    return not (source == "synthetic" and example[1] == "porn")
+    return not (src.BY_NAME.get(source) and src.BY_NAME[source].project_written and example[1] == "porn")
 
 
 def is_calibration(text: str) -> bool:
@@ -40,65 +53,66 @@ def is_calibration(text: str) -> bool:
 
 
 def windowed(examples: Iterable[ds.Example]) -> Iterator[ds.Example]:
-    """Long clean texts become their windows, as the detector scores them.
+    """Long texts become training examples the way the detector scores them.
 
-    A window of a long text is yielded as the model sees it (already prepared; preparing it again changes
-    nothing, which ``tests/unit/test_classifier_features.py`` checks); a text scored whole is yielded as it is.
-    Either way the example is exactly the ``raw`` string the detector gives the symbol view.
+    A clean long text yields every window (as the model sees it: already prepared; preparing it again changes
+    nothing, which ``tests/unit/test_classifier_features.py`` checks). A harmful long text yields only its first
+    paragraph window: its other windows may be innocent (a scam call's small talk), and labelling them harmful
+    would teach the model that small talk is fraud. A text scored whole is yielded as it is. Either way the
+    example is exactly the ``raw`` string the detector gives the symbol view.
     """
     for text, label in examples:
-        for _, _, _, raw in prepared_windows(text):
+        if len(text) <= MAX_SIZE:
+            yield text, label
+            continue
+        wins = prepared_windows(text)
+        for _, _, _, raw in wins if label == "none" else wins[:1]:
             yield raw, label
 
 
-def _require(path: Path) -> Path:
-    if not path.exists():
-        raise InvalidInput(
-            f"training data file {path} is missing; pass the shared data folder as --data-dir", code="dataset_not_found"
-        )
-    return path
+def _keep(text: str, share: float) -> bool:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) // 50 % 10_000 < share * 10_000
 
 
-def raw_sources(data_dir: str | Path, synthetic_dir: str | Path | None = None) -> dict[str, list[ds.Example]]:
-    """Every source, both splits, unwindowed."""
-    root = Path(data_dir)
-    synthetic = Path(synthetic_dir) if synthetic_dir else SYNTHETIC_DIR
-    cold = [ex for name in ("train.csv", "dev.csv") for ex in ds.load_cold(_require(root / "coldataset" / name))]
-    return {
-        "chineseharm": list(ds.load_chineseharm(_require(root / "chineseharm_bench" / "extra_not_in_bench.json"))),
-        "cold": cold,
-        "cmrc2018": list(ds.load_cmrc_contexts(_require(root / "cmrc2018_contexts" / "cmrc2018_trial.json"))),
-        "novels": list(ds.load_novels(_require(root / "classical_novels_pd"))),
-        "synthetic": [ex for p in sorted(synthetic.glob("*.jsonl")) for ex in ds.load_labelled(p)],
-    }
+def capped(rows: list[ds.Example], cap: int) -> list[ds.Example]:
+    """At most about ``cap`` clean examples (a hash sample, so deterministic); harmful examples all kept."""
+    clean = [ex for ex in rows if ex[1] == "none"]
+    if cap <= 0 or len(clean) <= cap:
+        return rows
+    share = cap / len(clean)
+    return [ex for ex in rows if ex[1] != "none" or _keep(ex[0], share)]
 
 
-def _one_in(text: str, n: int) -> bool:
-    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) // 50 % n == 0
+def split_part(rows: list[ds.Example], *, dev: bool, cap: int = TRAIN_CAP) -> list[ds.Example]:
+    """One source's DEV or TRAIN part as examples: DEV keeps every window; TRAIN leaves out the regression titles
+    (:func:`regression_texts`) and is capped (:func:`capped`; ``cap <= 0``: no cap)."""
+    part = list(windowed(ds.split_examples(rows, dev=dev)))
+    if dev:
+        return part
+    held = regression_texts()
+    return capped([ex for ex in part if ex[0].strip() not in held], cap)
 
 
 def build_corpus(
-    data_dir: str | Path, *, dev: bool, synthetic_dir: str | Path | None = None, novel_share: int = 3
+    data_dir: str | Path,
+    *,
+    dev: bool,
+    names: tuple[str, ...] | None = None,
+    exclude: Iterable[str] = (),
+    cap: int = TRAIN_CAP,
+    raw: dict[str, list[ds.Example]] | None = None,
 ) -> Corpus:
-    """The DEV or TRAIN part of every source; clean long texts are cut into windows.
+    """The DEV or TRAIN part of every source (or ``names``, minus ``exclude``), long texts as windows.
 
-    TRAIN keeps one novel window in ``novel_share`` (chosen by hash): the novels are large and easy, and the rest
-    only slow training down. DEV keeps them all.
+    A TRAIN corpus never contains an ``evaluation`` source. ``raw`` reuses sources already read
+    (:func:`qinglang.evaluation.sources.load_sources`).
     """
+    raw = raw if raw is not None else src.load_sources(data_dir, names)
+    skip = set(exclude)
     out = {}
-    for name, rows in raw_sources(data_dir, synthetic_dir).items():
-        part = ds.split_examples(_dedupe(rows), dev=dev)
-        out[name] = list(windowed(part)) if name in ("cmrc2018", "novels") else part
-    if not dev and novel_share > 1:
-        out["novels"] = [ex for ex in out["novels"] if _one_in(ex[0], novel_share)]
+    for name, rows in raw.items():
+        if name in skip or (names and name not in names) or (not dev and not src.get_source(name).trainable):
+            continue
+        project = src.get_source(name).project_written
+        out[name] = split_part(rows, dev=dev, cap=0 if project else cap)
     return Corpus(out)
-
-
-def _dedupe(rows: list[ds.Example]) -> list[ds.Example]:
-    seen: set[str] = set()
-    out = []
-    for text, label in rows:
-        if text not in seen:
-            seen.add(text)
-            out.append((text, label))
-    return out

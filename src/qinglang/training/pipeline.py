@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qinglang.detectors.classifier.linear import LinearModel
+from qinglang.detectors.classifier.linear import LinearModel, load_model
 from qinglang.evaluation.metrics import Report
+from qinglang.evaluation.sources import SOURCES
 from qinglang.training.data import build_corpus
 from qinglang.training.train import TrainParams, train
 
@@ -14,21 +15,29 @@ def train_from_data_dir(
     data_dir: str | Path,
     out: str | Path,
     *,
-    synthetic_dir: str | Path | None = None,
+    work: str | Path = "build/heldout",
     params: TrainParams | None = None,
+    jobs: int = 1,
     evaluate_dev: bool = True,
 ) -> tuple[LinearModel, Report | None]:
-    """Train on the TRAIN split of every source, save to ``out``, and score the DEV split (never trained on)."""
+    """The shipped model: the source-held-out folds first (``qinglang.training.crossfit``; their out-of-source
+    scores fit the length calibration), then fold ``all`` (every trainable source's TRAIN part) with that
+    calibration, saved to ``out``. The report is on the DEV split of every trainable source (never trained on)."""
     from qinglang.evaluation.classifier import evaluate_model
+    from qinglang.training import crossfit
 
-    params = params or TrainParams()
-    corpus = build_corpus(data_dir, dev=False, synthetic_dir=synthetic_dir)
-    sources = {name: len(rows) for name, rows in corpus.sources.items()}
-    model = train(corpus.examples(), params, meta={"train_sources": sources, "split": "sha256(text) % 5 != 0"})
+    folds = crossfit.run_all(data_dir, work, params, jobs=jobs)
+    records = crossfit.load_records(work, folds)
+    calibration = crossfit.fit_calibration(records, folds)
+    full = load_model(Path(work) / "all")
+    meta = dict(full.meta or {})
+    meta.pop("fold", None)
+    meta.update(split="sha256(text) % 5 != 0", calibration_fitted_on="out-of-source TRAIN-split scores of every source fold")
+    model = LinearModel(full.classes, full.spec, full.weights, full.bias, 1.0, meta, calibration)
     model.save(out)
     if not evaluate_dev:
         return model, None
-    dev = build_corpus(data_dir, dev=True, synthetic_dir=synthetic_dir)
+    dev = build_corpus(data_dir, dev=True, names=tuple(s.name for s in SOURCES if s.trainable))
     return model, evaluate_model(model, [ex for rows in dev.scored().values() for ex in rows])
 
 

@@ -34,6 +34,7 @@ class TrainParams:
     c: float = 20.0  # inverse L2 strength of the logistic regression
     balance_power: float = 0.75  # class weight = (largest class / class size) ** power
     max_iter: int = 500
+    tol: float = 1e-4  # lbfgs stopping tolerance
 
 
 def design_matrix(texts: Sequence[str], spec: FeatureSpec):
@@ -62,7 +63,7 @@ def fit_linear(texts: Sequence[str], labels: Sequence[str], params: TrainParams)
     table = build_pinyin_table() if params.pinyin_order else None
     spec = FeatureSpec(params.bits, params.max_order, params.pinyin_order, table, params.sublinear, params.symbol_weight)
     weights = class_weights(labels, params.balance_power)
-    clf = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=1e-5)
+    clf = LogisticRegression(C=params.c, max_iter=params.max_iter, tol=params.tol)
     clf.fit(design_matrix(texts, spec), list(labels), sample_weight=[weights[y] for y in labels])
     return LinearModel(CATEGORIES, spec, *_export_arrays(clf, spec))
 
@@ -95,14 +96,7 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
     return float(min(fine, key=nll))
 
 
-def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None = None) -> LinearModel:
-    """Fit on TRAIN minus the calibration slice, then set the temperature on that slice."""
-    fit = [(t, y) for t, y in examples if not is_calibration(t)]
-    cal = [(t, y) for t, y in examples if is_calibration(t)]
-    model = fit_linear([t for t, _ in fit], [y for _, y in fit], params)
-    logits = model.logits_prepared([prepare(t) for t, _ in cal], [t for t, _ in cal])
-    gold = np.array([CATEGORIES.index(y) for _, y in cal])
-    temperature = fit_temperature(logits, gold)
+def _meta(params: TrainParams, fit: Sequence[Example], meta: dict | None) -> dict:
     info = dict(meta or {})
     info.update(
         normaliser=NORMALISER_NAME,
@@ -110,11 +104,32 @@ def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None
             "c": params.c,
             "balance_power": params.balance_power,
             "max_iter": params.max_iter,
+            "tol": params.tol,
             "sublinear": params.sublinear,
             "symbol_weight": params.symbol_weight,
         },
         seed="none needed: lbfgs and the hash splits are deterministic",
         fit_counts=dict(sorted(Counter(y for _, y in fit).items())),
-        calibration_counts=dict(sorted(Counter(y for _, y in cal).items())),
     )
+    return info
+
+
+def fit_model(examples: Sequence[Example], params: TrainParams, *, meta: dict | None = None) -> LinearModel:
+    """Fit on all of ``examples``; no temperature slice, because the length calibration
+    (``qinglang.training.calibrate``, fitted on out-of-source scores) replaces the temperature."""
+    model = fit_linear([t for t, _ in examples], [y for _, y in examples], params)
+    return LinearModel(model.classes, model.spec, model.weights, model.bias, 1.0, _meta(params, examples, meta))
+
+
+def train(examples: Sequence[Example], params: TrainParams, *, meta: dict | None = None) -> LinearModel:
+    """Fit on TRAIN minus the calibration slice, then set the temperature on that slice (for a platform's own
+    labelled files, where there are no sources to hold out)."""
+    fit = [(t, y) for t, y in examples if not is_calibration(t)]
+    cal = [(t, y) for t, y in examples if is_calibration(t)]
+    model = fit_linear([t for t, _ in fit], [y for _, y in fit], params)
+    logits = model.logits_prepared([prepare(t) for t, _ in cal], [t for t, _ in cal])
+    gold = np.array([CATEGORIES.index(y) for _, y in cal])
+    temperature = fit_temperature(logits, gold)
+    info = _meta(params, fit, meta)
+    info["calibration_counts"] = dict(sorted(Counter(y for _, y in cal).items()))
     return LinearModel(model.classes, model.spec, model.weights, model.bias, temperature, info)

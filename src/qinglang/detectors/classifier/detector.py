@@ -3,6 +3,11 @@
 Signals: one per harm class whose score reaches ``floor``; label = category, score = calibrated probability,
 evidence = the highest-scoring windows (``text_span`` with ORIGINAL offsets and ``window_score``), and
 ``attrs["scores"]`` holds all six class scores. Review/block thresholds live in the policy, not here.
+
+Context signal: for an item whose longest field has at least ``context_min_chars`` characters, one more signal,
+``context/clean``, whose score is how clean the classifier reads the whole item (one minus its highest harm
+score). It carries no harm label; the policy uses it to treat a lone lexicon term in an otherwise clean article
+(an encyclopedia entry that names 色情小说, a novel's coarse line) as a case for a reviewer rather than a block.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ class ClassifierConfig(DetectorConfig):
     floor: float = 0.2  # classes scoring below this produce no signal
     max_evidence: int = 3
     fields: tuple[str, ...] = ("title", "text")
+    context_min_chars: int = 80  # items at least this long also get the ``context/clean`` signal
 
 
 class ClassifierDetector(Detector):
@@ -42,11 +48,16 @@ class ClassifierDetector(Detector):
         results = dict(zip(names, score_texts(self.model, [content.fields[f] for f in names]), strict=True))
         scores = {c: max(r.scores[c] for r in results.values()) for c in self.model.classes}
         scores["none"] = min(r.scores["none"] for r in results.values())
-        return [
+        signals = [
             self._signal(label, scores, results, content)
             for label in HARM
             if scores.get(label, 0.0) >= self.config.floor
         ]
+        longest = max(len(content.fields[f]) for f in names)
+        if longest >= self.config.context_min_chars:
+            clean = round(1.0 - max(scores.get(c, 0.0) for c in HARM), 4)
+            signals.append(Signal(self.name, "context/clean", clean, attrs={"chars": longest}))
+        return signals
 
     def _signal(self, label: str, scores: dict, results: dict, content: PreparedContent) -> Signal:
         k = self.config.max_evidence

@@ -188,12 +188,18 @@ def sparse_counts(
     normalisation; defaults to ``texts``). A bucket can appear once in each block; consumers sum duplicates."""
     doc, bucket = hashed_ngrams(texts, spec)
     rows, cols, values = _unit_block(doc, bucket, len(texts), spec)
+    return _with_symbols(rows, cols, values, texts if raw is None else raw, spec)
+
+
+def _with_symbols(rows, cols, values, raw: Sequence[str], spec: FeatureSpec):
+    """The n-gram triplets plus the symbol block of ``raw`` (when the spec has one), sorted by doc."""
     if not spec.symbol_weight:
         return rows, cols, values
-    sdoc, sbucket = symbol_ngrams(texts if raw is None else raw, spec)
+    sdoc, sbucket = symbol_ngrams(raw, spec)
     if not len(sdoc):
         return rows, cols, values
-    srows, scols, svalues = _unit_block(sdoc, sbucket, len(texts), spec, spec.symbol_weight)
+    srows, scols, svalues = _unit_block(sdoc, sbucket, len(raw), spec, spec.symbol_weight)
     rows, cols, values = np.concatenate([rows, srows]), np.concatenate([cols, scols]), np.concatenate([values, svalues])
     order = np.argsort(rows, kind="stable")
     return rows[order], cols[order], values[order]
+

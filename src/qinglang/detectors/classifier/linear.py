@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from qinglang.detectors.classifier.calibration import LengthCalibration
 from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
 from qinglang.errors import ConfigError
 
@@ -19,7 +20,8 @@ FORMAT = "qinglang-hashed-linear/1"
 
 @dataclass(frozen=True)
 class LinearModel:
-    """Multinomial logistic regression over hashed n-grams, with a softmax temperature for calibration."""
+    """Multinomial logistic regression over hashed n-grams. Scores are calibrated by length when the model has a
+    :class:`~qinglang.detectors.classifier.calibration.LengthCalibration`, else by a softmax temperature."""
 
     classes: tuple[str, ...]
     spec: FeatureSpec
@@ -27,6 +29,14 @@ class LinearModel:
     bias: np.ndarray  # (n_classes,) float32
     temperature: float = 1.0
     meta: dict | None = None
+    calibration: LengthCalibration | None = None
+
+    def window_scores(self, logits: np.ndarray, length: int) -> np.ndarray:
+        """Calibrated scores of one text's windows (rows) from their logits; ``length`` is the text's length in
+        characters, which picks the calibration bucket."""
+        if self.calibration is None:
+            return softmax(logits / self.temperature)
+        return self.calibration.scores(logits, self.classes.index("none"), length)
 
     def logits_prepared(self, prepared: Sequence[str], raw: Sequence[str] | None = None) -> np.ndarray:
         """Raw class logits for texts already passed through :func:`prepare`; ``raw`` are the same texts before
@@ -42,13 +52,19 @@ class LinearModel:
         if len(prepared) == 1:  # one short text: a plain dot product, without the sparse matrix's set-up cost
             logits = values.astype(np.float32) @ self.weights[cols]
             return logits[None, :].astype(np.float64) + self.bias.astype(np.float64)
-        indptr = np.searchsorted(rows, np.arange(len(prepared) + 1))
-        features = csr_matrix((values.astype(np.float32), cols, indptr), shape=(len(prepared), self.spec.dim))
+        return self._product(rows, cols, values, len(prepared))
+
+    def _product(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+        indptr = np.searchsorted(rows, np.arange(n + 1))
+        features = csr_matrix((values.astype(np.float32), cols, indptr), shape=(n, self.spec.dim))
         return (features @ self.weights).astype(np.float64) + self.bias.astype(np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated class probabilities, one row per text, columns in ``classes`` order."""
-        return softmax(self.logits_prepared([prepare(t) for t in texts], texts) / self.temperature)
+        """Calibrated class scores of texts scored whole (no windows), one row per text, in ``classes`` order."""
+        logits = self.logits_prepared([prepare(t) for t in texts], texts)
+        if self.calibration is None:
+            return softmax(logits / self.temperature)
+        return np.vstack([self.window_scores(logits[i : i + 1], len(t)) for i, t in enumerate(texts)])
 
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)
@@ -68,6 +84,8 @@ class LinearModel:
             symbol_weight=self.spec.symbol_weight,
             temperature=self.temperature,
         )
+        if self.calibration is not None:
+            meta["calibration"] = self.calibration.to_dict()
         (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -111,4 +129,6 @@ def load_model(folder: str | Path | None = None) -> LinearModel:
         raise ConfigError(
             f"{weights_path}: weights shape {weights.shape} does not match meta.json", code="model_invalid"
         )
-    return LinearModel(tuple(meta["classes"]), spec, weights, bias, float(meta.get("temperature", 1.0)), meta)
+    calibration = LengthCalibration.from_dict(meta["calibration"]) if meta.get("calibration") else None
+    temperature = float(meta.get("temperature", 1.0))
+    return LinearModel(tuple(meta["classes"]), spec, weights, bias, temperature, meta, calibration)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qinglang.detectors.classifier.linear import LinearModel, softmax
+from qinglang.detectors.classifier.linear import LinearModel
 from qinglang.detectors.classifier.windows import prepared_windows
 
 
@@ -55,19 +55,28 @@ def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none
     return {c: float(bottom[j] if c == none_label else top[j]) for j, c in enumerate(classes)}
 
 
-def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
-    """Score many texts in one vectorised pass over all their windows."""
+def window_logits(model: LinearModel, texts: Sequence[str]) -> list[np.ndarray]:
+    """Each text's raw window logits (rows = windows), before calibration."""
+    return [logits for _, logits in _scored_windows(model, texts)]
+
+
+def _scored_windows(model: LinearModel, texts: Sequence[str]) -> list[tuple[tuple[tuple[int, int], ...], np.ndarray]]:
+    """``(original spans, logits)`` of each text's windows, from one vectorised pass over every window of every
+    text (one sparse product)."""
     per_text = [prepared_windows(t) for t in texts]
     flat = [w for ws in per_text for _, _, w, _ in ws]
     raw = [r for ws in per_text for _, _, _, r in ws]
-    probs = (
-        softmax(model.logits_prepared(flat, raw) / model.temperature) if flat else np.zeros((0, len(model.classes)))
-    )
-    out, pos = [], 0
-    for ws in per_text:
-        block = probs[pos : pos + len(ws)]
-        pos += len(ws)
-        spans = tuple((s, e) for s, e, _, _ in ws)
+    logits = model.logits_prepared(flat, raw) if flat else np.zeros((0, len(model.classes)))
+    bounds = np.cumsum([0] + [len(ws) for ws in per_text])
+    return [(tuple((a, b) for a, b, _, _ in ws), logits[bounds[i] : bounds[i + 1]]) for i, ws in enumerate(per_text)]
+
+
+def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
+    """Score many texts; each text's windows are calibrated by the text's own length
+    (:mod:`~qinglang.detectors.classifier.calibration`)."""
+    out = []
+    for text, (spans, logits) in zip(texts, _scored_windows(model, texts), strict=True):
+        block = model.window_scores(logits, len(text))
         out.append(TextScore(aggregate(block, model.classes), model.classes, spans, block))
     return out
 

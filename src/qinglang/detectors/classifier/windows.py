@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from qinglang.detectors.classifier.features import DIGIT_FOLD, prepare
 from qinglang.text.normalize import normalize_cached
@@ -61,8 +62,31 @@ def windows(text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short: int
     for s, e in sentence_spans(text):
         pieces.extend(_hard_split(s, e, size, size * 3 // 4) if e - s > max_size else [(s, e)])
     wide = _pack(pieces, size, overlap=True)
-    narrow = [w for w in _pack(pieces, short, overlap=False) if w not in set(wide)]
-    return wide + narrow
+    seen = set(wide)
+    return wide + [w for w in _pack(pieces, short, overlap=False) if w not in seen]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPlan:
+    """A long text's windows: ``prepared`` is the normalised, digit-folded text they are cut from, ``spans`` their
+    offsets in it and ``original`` their offsets in the ORIGINAL text (for evidence)."""
+
+    prepared: str
+    spans: tuple[tuple[int, int], ...]
+    original: tuple[tuple[int, int], ...]
+
+
+def window_plan(text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short: int = SHORT) -> WindowPlan | None:
+    """The windows of a text longer than ``max_size`` (None for a text scored whole).
+
+    A long text is normalised once (through the cache the other detectors share) and its windows are cut from the
+    normalised string, so overlapping windows do not normalise the same characters again.
+    """
+    if len(text) <= max_size:
+        return None
+    norm = normalize_cached(text)
+    spans = tuple(windows(norm.text, size=size, max_size=max_size, short=short))
+    return WindowPlan(norm.text.translate(DIGIT_FOLD), spans, tuple(norm.original_span(s, e) for s, e in spans))
 
 
 def prepared_windows(
@@ -72,16 +96,10 @@ def prepared_windows(
     string as the model sees it (:func:`~qinglang.detectors.classifier.features.prepare` output) and the string
     its symbol view reads (the text itself when it is scored whole, else the prepared window).
 
-    A long text is normalised once (through the cache the other detectors share) and its windows are cut from the
-    normalised string, so overlapping windows do not normalise the same characters again; each window is mapped
-    back to the original for evidence. Training windows long texts with this same function.
+    Long texts are cut by :func:`window_plan`; training windows long texts with this same function.
     """
-    if len(text) <= max_size:
+    plan = window_plan(text, size=size, max_size=max_size, short=short)
+    if plan is None:
         return [(0, len(text), prepare(text), text)]
-    norm = normalize_cached(text)
-    folded = norm.text.translate(DIGIT_FOLD)
-    out = []
-    for s, e in windows(norm.text, size=size, max_size=max_size, short=short):
-        start, end = norm.original_span(s, e)
-        out.append((start, end, folded[s:e], folded[s:e]))
-    return out
+    return [(a, b, plan.prepared[s:e], plan.prepared[s:e]) for (s, e), (a, b) in zip(plan.spans, plan.original,
+                                                                                        strict=True)]
