@@ -41,6 +41,22 @@ CHROMIUM_FLAGS = [
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """Users made by the tests get argon2 hashes at the lowest cost (1 pass, 1 MiB) instead of the production
+    cost (about 50 ms and 64 MiB each), which would otherwise dominate the suite's time on two cores. Checking a
+    password reads the cost from its hash, so sign-in works the same; servers started as subprocesses keep the
+    production cost."""
+    from argon2 import PasswordHasher
+
+    from qinglang.services.review import users
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(users, "hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    patch.undo()
+
+
 def _required(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0", "false", "no")
 
@@ -134,10 +150,10 @@ def engine(database_url):
 
 
 @pytest.fixture
-def settings(database_url):
+def settings(database_url, tmp_path):
     from qinglang.config import DatabaseSettings, Settings
 
-    return Settings(database=DatabaseSettings(url=database_url))
+    return Settings(database=DatabaseSettings(url=database_url), data_dir=tmp_path / "data")
 
 
 # --- browser and live server ---------------------------------------------------------------------------------
@@ -185,3 +201,19 @@ def live_server(settings):
     server = LiveServer.start(settings)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def figures(request):
+    """Record what a test measured (``figures(actions_doubled=0, ...)``): one JSON line per call appended to the
+    file named by ``QINGLANG_FIGURES``, when set. docs/reliability.md quotes these lines."""
+    import json
+
+    path = os.environ.get("QINGLANG_FIGURES")
+
+    def record(**values) -> None:
+        if path:
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"test": request.node.nodeid, **values}, ensure_ascii=False) + "\n")
+
+    return record

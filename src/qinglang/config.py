@@ -6,6 +6,9 @@ package reads ``os.environ``. Sections belong to the part of the system that use
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +45,28 @@ class ScreeningSettings(_Section):
     shadow_policy_path: Path | None = None
 
 
+DEVELOPMENT_SECRET = "dev-insecure-secret-change-me"  # the old fixed default: refused everywhere now
+
+
 class SecuritySettings(_Section):
-    secret_key: SecretStr = SecretStr("dev-insecure-secret-change-me")
+    """Secrets and sign-in limits. Without ``secret_key`` (allowed outside production) a random key is made once
+    per install and kept in the data directory: never a well-known value."""
+
+    secret_key: SecretStr | None = None
+    session_hours: int = Field(12, ge=1, le=24 * 30)
+    login_free_failures_per_user_network: int = Field(5, ge=1)  # then 1 s, 2 s, 4 s ... per (user name, network)
+    login_free_failures_per_network: int = Field(30, ge=1)  # then the same per network
+    login_max_delay_seconds: int = Field(900, ge=1)
+    password_checks_at_once: int = Field(1, ge=1)  # argon2 checks at a time (each ~50 ms of a core, 64 MiB)
+    password_queue_limit: int = Field(32, ge=1)  # sign-ins waiting for a check before answering 429
+
+
+class AuditSettings(_Section):
+    """Signed checkpoints of the audit chain, kept outside the database (docs/reliability.md)."""
+
+    checkpoint_dir: Path | None = None  # None: <data directory>/audit-checkpoints
+    checkpoint_key: SecretStr | None = None  # None: a random per-install key file in the data directory
+    checkpoint_every_seconds: float = Field(300.0, gt=0)
 
 
 class ReviewSettings(_Section):
@@ -59,12 +82,21 @@ class ReviewSettings(_Section):
     webhook_secret: SecretStr = SecretStr("dev-insecure-webhook-secret")
     webhook_max_attempts: int = 10
     webhook_backoff_seconds: float = 2.0
+    webhook_timeout_seconds: float = Field(10.0, gt=0)  # one POST gives up after this long
+    webhook_lease_seconds: float = Field(60.0, gt=0)  # an event a worker took; renewed before each POST
     strike_thresholds: dict[str, int] = Field(default_factory=lambda: {"suspend": 3, "close": 5})
     suspend_days_on_threshold: int = 7
     reward_cents: int = 1000
     reward_cap_cents_per_month: int = 20000
     worker_poll_seconds: float = 1.0
     embedded_worker: bool = True  # ``qinglang serve`` runs the outbox/expiry worker in-process
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_post(self) -> ReviewSettings:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("review.webhook_lease_seconds must be longer than review.webhook_timeout_seconds, or a "
+                             "slow POST could lose its lease while it runs and be delivered twice")
+        return self
 
 
 class Settings(BaseSettings):
@@ -73,17 +105,23 @@ class Settings(BaseSettings):
     )
 
     environment: str = "development"  # development | production
+    data_dir: Path | None = None  # per-install files (keys, checkpoints); None: beside the SQLite file
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     screening: ScreeningSettings = Field(default_factory=ScreeningSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
     @model_validator(mode="after")
-    def _refuse_insecure_production(self) -> Settings:
+    def _refuse_insecure_secrets(self) -> Settings:
+        key = self.security.secret_key.get_secret_value() if self.security.secret_key else None
+        if key == DEVELOPMENT_SECRET:
+            raise ValueError("QINGLANG_SECURITY__SECRET_KEY is the old well-known development secret; remove it (a "
+                             "random per-install key is made) or set a real one")
         if self.environment == "production":
-            if self.security.secret_key.get_secret_value() == SecuritySettings().secret_key.get_secret_value():
-                raise ValueError("set QINGLANG_SECURITY__SECRET_KEY: the development secret is refused in production")
+            if not key:
+                raise ValueError("set QINGLANG_SECURITY__SECRET_KEY: production needs a real secret key")
             if self.review.webhook_secret.get_secret_value() == ReviewSettings().webhook_secret.get_secret_value():
                 raise ValueError(
                     "set QINGLANG_REVIEW__WEBHOOK_SECRET: the development webhook secret is refused in production"
@@ -103,14 +141,61 @@ def _mask(value: Any, key: str = "") -> Any:
         return {k: _mask(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_mask(v, key) for v in value]
-    if isinstance(value, str) and any(w in key.lower() for w in _SECRET_WORDS) and value:
-        return "********"
+    if any(w in key.lower() for w in _SECRET_WORDS):
+        if isinstance(value, str) and value:
+            return "********"
+        if value is None:
+            return "(unset: a random per-install key in the data directory)"
     if key == "url" and isinstance(value, str) and "@" in value and "://" in value:
         scheme, rest = value.split("://", 1)
         creds, host = rest.rsplit("@", 1)
         user = creds.split(":", 1)[0]
         return f"{scheme}://{user}:********@{host}"
     return value
+
+
+def data_directory(settings: Settings) -> Path:
+    """Where this install keeps its own files: ``data_dir``, else ``<name>-data`` beside the SQLite file, else
+    ``./qinglang-data``."""
+    if settings.data_dir is not None:
+        return settings.data_dir
+    url = settings.database.url
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        db = Path(url[len("sqlite:///"):].split("?", 1)[0])
+        return db.parent / f"{db.stem}-data"
+    return Path("qinglang-data")
+
+
+def install_secret(path: Path) -> str:
+    """The random secret kept in ``path``, made (0600) the first time; several processes may race to make it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    for _ in range(50):  # a racing maker may not have written it yet
+        value = path.read_text("utf-8").strip()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise ConfigError(f"the secret file {path} is empty; delete it to make a new one")
+
+
+def with_install_secrets(settings: Settings) -> Settings:
+    """``settings`` with every secret left unset filled from its per-install file (see ``data_directory``)."""
+    base = data_directory(settings)
+    security, audit = settings.security, settings.audit
+    if security.secret_key is None:
+        security = security.model_copy(update={"secret_key": SecretStr(install_secret(base / "secret.key"))})
+    if audit.checkpoint_key is None:
+        key = SecretStr(install_secret(base / "audit-checkpoint.key"))
+        audit = audit.model_copy(update={"checkpoint_key": key})
+    if audit.checkpoint_dir is None:
+        audit = audit.model_copy(update={"checkpoint_dir": base / "audit-checkpoints"})
+    return settings.model_copy(update={"security": security, "audit": audit})
 
 
 def load_settings(**overrides: Any) -> Settings:

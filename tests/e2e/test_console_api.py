@@ -88,3 +88,33 @@ def test_case_api_needs_the_right_scope(api):
     response = client.post("/v1/cases", headers=key_with(runtime, "contents:read"),
                            json={"target_kind": "content", "target_id": "a", "category": "porn"})
     assert response.status_code == 403
+
+
+def test_an_appeal_retried_with_its_idempotency_key_is_filed_once(api):
+    client, runtime = api
+    headers = key_with(runtime)
+    _report(client)
+    _take_down(runtime, client.get("/v1/cases", headers=headers).json()["items"][0]["id"])
+    action_id = client.get("/v1/actions", headers=headers).json()["items"][-1]["id"]
+    body = {"action_id": action_id, "account_id": "acc-1", "text": "误判，请复核"}
+    keyed = {**headers, "Idempotency-Key": "appeal-7f3a"}
+    first, again = client.post("/v1/appeals", headers=keyed, json=body), client.post("/v1/appeals", headers=keyed,
+                                                                                      json=body)
+    assert (first.status_code, again.status_code) == (201, 201) and first.json() == again.json()
+    assert (first.headers["idempotent-replayed"], again.headers["idempotent-replayed"]) == ("false", "true")
+    other = client.post("/v1/appeals", headers=keyed, json={**body, "text": "另一条"})
+    assert (other.status_code, other.json()["error"]["code"]) == (422, "idempotency_key_reused")
+    unkeyed = client.post("/v1/appeals", headers=headers, json=body)
+    assert (unkeyed.status_code, unkeyed.json()["error"]["code"]) == (409, "appeal_exists")
+
+
+def test_review_api_times_are_iso_8601_and_ids_are_bounded(api):
+    client, runtime = api
+    headers = key_with(runtime)
+    _report(client)
+    case = client.get("/v1/cases", headers=headers).json()["items"][0]
+    assert case["created_at"].endswith("+00:00") and case["status"] == "open"
+    for path in ("/v1/actions/99999999999999999999", "/v1/appeals/0", "/v1/actions?since=99999999999999999999"):
+        response = client.get(path, headers=headers)
+        assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_request")
+    assert client.get("/v1/cases?queue=nope", headers=headers).json()["error"]["code"] == "queue_unknown"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from console_support import Receiver, fresh_settings, png_bytes, seed
 
-from qinglang.services.review import rewards
+from qinglang.services.review import queries
 from qinglang.storage.db import make_engine, make_session_factory, transaction
 from qinglang.testing.live_server import LiveServer
 from qinglang.workers.review import ReviewWorker
@@ -109,7 +109,7 @@ def test_report_to_enforcement_end_to_end(browser, stack, tmp_path):
     page.goto(f"{server.url}/report/status/{code}")
     assert page.get_attribute("#outcome", "data-value") == "action_taken"
     with transaction(factory) as s:
-        assert [r.amount_cents for r in rewards.list_rewards(s)] == [settings.review.reward_cents]
+        assert [r.amount_cents for r in queries.list_rewards(s)] == [settings.review.reward_cents]
 
     # the audit chain holds, and breaks visibly after one row is altered
     assert _audit_verify(settings.database.url) == 0

@@ -89,7 +89,7 @@ def test_demo_creates_console_users_whose_printed_passwords_sign_in(tmp_path, mo
     import re
 
     from qinglang.config import DatabaseSettings, load_settings
-    from qinglang.services.review.users import sign_in
+    from qinglang.services.review import signin
     from qinglang.services.runtime import Runtime
     from qinglang.storage.db import transaction
 
@@ -98,7 +98,7 @@ def test_demo_creates_console_users_whose_printed_passwords_sign_in(tmp_path, mo
     password = re.search(r"console user demo-reviewer: (\S+)", output).group(1)
     runtime = Runtime.from_settings(load_settings(database=DatabaseSettings(url="sqlite:///qinglang.db")))
     with transaction(runtime.sessions) as session:
-        assert sign_in(session, "demo-reviewer", password).role == "reviewer"
-        assert sign_in(session, "demo-reviewer", password + "x") is None
+        candidate = signin.begin(session, signin.Attempt("demo-reviewer", password, "127.0.0.1"), secret="k")
+    assert signin.check_password(candidate, password) and not signin.check_password(candidate, password + "x")
     again = CliRunner().invoke(cli, ["demo", "--no-serve"], catch_exceptions=False).output
     assert "console user demo-reviewer: (created earlier" in again

@@ -35,8 +35,7 @@ def test_twenty_reviewers_claiming_at_once_never_share_a_case(database_url):
 def _actions(db, n: int) -> None:
     with transaction(db) as s:
         for i in range(n):
-            enforcement.apply_action(s, kind="take_down", target_kind="content", target_id=f"c{i}", actor="t",
-                                     reason="r")
+            enforcement.apply_action(s, enforcement.NewAction("take_down", "content", f"c{i}", "r"), actor="t")
 
 
 def test_worker_killed_mid_delivery_loses_and_duplicates_nothing(database_url):

@@ -6,21 +6,25 @@ import pytest
 from review_support import REVIEW, file, make_user, seed_content, sessions_for
 from sqlalchemy import select, update
 
+from qinglang.domain.model import Category, Decision, DetectorOutcome, Verdict
 from qinglang.errors import Conflict, Forbidden, InvalidInput, RateLimited
+from qinglang.services.audit import verify_chain
 from qinglang.services.review import (
     appeals,
-    audit,
     calibration,
+    case_store,
     cases,
     decisions,
     enforcement,
+    queries,
     queue,
     reports,
     rewards,
 )
+from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 from qinglang.storage.tables.core import AccountRow, AuditEventRow, DecisionRow
-from qinglang.storage.tables.review import Action, OutboxEvent
+from qinglang.storage.tables.review import Action, Case, OutboxEvent, Report
 
 LEASE = 600
 
@@ -42,12 +46,12 @@ def _claim_and_decide(db, user, choice, case_id=None):
 def test_reports_on_one_target_merge_into_one_case_and_raise_priority(db):
     first = file(db, ip="1.1.1.1")
     with transaction(db) as s:
-        before = cases.get_case(s, first.case_id).priority
+        before = case_store.get_case(s, first.case_id).priority
     second = file(db, ip="2.2.2.2")
     with transaction(db) as s:
-        case = cases.get_case(s, second.case_id)
+        case = case_store.get_case(s, second.case_id)
         assert second.case_id == first.case_id and case.report_count == 2 and case.priority > before
-        assert reports.report_status(s, first.tracking_code)["progress"] == "queued"
+        assert reports.report_status(s, first.tracking_code).progress == "queued"
 
 
 def test_same_reader_reporting_twice_gets_the_first_tracking_code(db):
@@ -75,7 +79,7 @@ def test_expired_claim_returns_to_the_queue(db):
         case = queue.claim_next(s, alice, lease_seconds=LEASE)
         assert queue.claim_next(s, bob, lease_seconds=LEASE) is None
     with transaction(db) as s:
-        s.execute(update(cases.Case).values(lease_expires_at=cases.utcnow().replace(year=2000)))
+        s.execute(update(Case).values(lease_expires_at=utcnow().replace(year=2000)))
     with transaction(db) as s:
         assert queue.claim_next(s, bob, lease_seconds=LEASE).id == case.id
         with pytest.raises(Conflict):
@@ -101,7 +105,7 @@ def test_take_down_writes_action_and_outbox_row_together_and_credits_reporter(db
         action = s.get(Action, outcome.action_ids[0])
         events = s.execute(select(OutboxEvent).where(OutboxEvent.action_id == action.id)).scalars().all()
         assert (action.kind, action.decided_by, len(events)) == ("take_down", alice.id, 1)
-        assert reports.report_status(s, report.tracking_code)["outcome"] == "action_taken"
+        assert reports.report_status(s, report.tracking_code).outcome == "action_taken"
         assert rewards.find_reward_for_report(s, report.id).amount_cents == 500
 
 
@@ -136,10 +140,10 @@ def test_pass_rejects_reports_and_lowers_reporter_weight(db):
     alice = make_user(db, "alice", "reviewer")
     _claim_and_decide(db, alice, "pass")
     with transaction(db) as s:
-        assert reports.get_report(s, first.tracking_code).status == "rejected"
+        assert s.get(Report, first.id).status == "rejected"
     second = file(db, target_id="art-2", ip="5.5.5.5")
     with transaction(db) as s:
-        assert cases.get_case(s, second.case_id).reporter_weight < 1.0
+        assert case_store.get_case(s, second.case_id).reporter_weight < 1.0
 
 
 def test_appeal_goes_to_another_reviewer_and_overturn_reverts_via_outbox(db):
@@ -160,9 +164,9 @@ def test_appeal_goes_to_another_reviewer_and_overturn_reverts_via_outbox(db):
 
 def test_suspension_expires_and_reverts(db):
     with transaction(db) as s:
-        action = enforcement.apply_action(s, kind="suspend", target_kind="account", target_id="acc-1", actor="t",
-                                          reason="r", params={"days": 1})
-        action.expires_at = cases.utcnow().replace(year=2000)
+        action = enforcement.apply_action(s, enforcement.NewAction("suspend", "account", "acc-1", "r",
+                                                                   params={"days": 1}), actor="t")
+        action.expires_at = utcnow().replace(year=2000)
     with transaction(db) as s:
         assert enforcement.expire_due(s) == 1
         assert s.get(AccountRow, "acc-1").status == "active"
@@ -177,7 +181,7 @@ def test_own_account_and_flood_reports_earn_no_reward(db):
     alice = make_user(db, "alice", "reviewer")
     _claim_and_decide(db, alice, "take_down")
     with transaction(db) as s:
-        paid = {r.report_id for r in rewards.list_rewards(s)}
+        paid = {r.report_id for r in queries.list_rewards(s)}
     assert honest.id in paid and not paid & {own.id, flood_a.id, flood_b.id}
 
 
@@ -186,11 +190,11 @@ def test_audit_chain_verifies_and_reports_first_altered_row(db):
     alice = make_user(db, "alice", "reviewer")
     _claim_and_decide(db, alice, "take_down")
     with transaction(db) as s:
-        assert audit.verify_chain(s).ok
+        assert verify_chain(s).ok
         target = s.execute(select(AuditEventRow).where(AuditEventRow.action == "case.decided")).scalar_one()
         target.actor = "reviewer:mallory"
     with transaction(db) as s:
-        result = audit.verify_chain(s)
+        result = verify_chain(s)
     assert not result.ok and result.broken_at == target.id
 
 
@@ -203,18 +207,24 @@ def test_reviewer_decision_becomes_the_current_decision_of_the_content(db):
     assert [(d.verdict, d.decided_by) for d in current] == [("block", "reviewer:alice")]
 
 
+def _decision(verdict: Verdict, category: Category) -> Decision:
+    return Decision(verdict, category, outcomes=(DetectorOutcome("lexicon", "1", "ok"),))
+
+
 def test_review_verdict_opens_a_case_and_other_verdicts_do_not(db):
     with transaction(db) as s:
-        assert cases.open_for_verdict(s, content_id="art-1", verdict="pass", category="none", sla_hours={}) is None
-        case = cases.open_for_verdict(s, content_id="art-1", verdict="review", category="porn", sla_hours={})
+        passed = _decision(Verdict.PASS, Category.NONE)
+        assert cases.open_for_decision(s, "art-1", passed, sla_hours={}, actor="policy") is None
+        case = cases.open_for_decision(s, "art-1", _decision(Verdict.REVIEW, Category.PORN), sla_hours={},
+                                       actor="policy")
         assert (case.source, case.queue, case.account_id) == ("verdict", "porn", "acc-1")
 
 
 def test_strikes_past_the_threshold_suspend_the_account_automatically(db):
     for n in range(3):
         with transaction(db) as s:
-            enforcement.apply_action(s, kind="take_down", target_kind="content", target_id=f"art-{n}", actor="t",
-                                     reason="r", account_id="acc-1", review=REVIEW)
+            enforcement.apply_action(s, enforcement.NewAction("take_down", "content", f"art-{n}", "r",
+                                                              account_id="acc-1"), actor="t", review=REVIEW)
     with transaction(db) as s:
         assert s.get(AccountRow, "acc-1").status == "suspended"
         kinds = s.execute(select(Action.kind).order_by(Action.id)).scalars().all()
@@ -232,18 +242,17 @@ def test_calibration_answers_are_scored_against_the_known_answer(db):
         stats = calibration.agreement(s)
         actions = s.execute(select(Action)).scalars().all()
     assert outcome.status == "closed" and not actions  # calibration never enforces
-    assert stats == [{"reviewer": "alice", "known": 1, "known_agreed": 0, "second": 0, "second_agreed": 0,
-                      "rate": 0.0}]
+    assert stats == [calibration.Agreement("alice", known=1, known_agreed=0, second=0, second_agreed=0, rate=0.0)]
 
 
 def test_a_burst_of_reports_on_one_target_stops_raising_priority(db):
     for n in range(reports.FLOOD_REPORTS_PER_10_MIN):
         last = file(db, ip=f"11.0.0.{n}")
     with transaction(db) as s:
-        before = cases.get_case(s, last.case_id).reporter_weight
+        before = case_store.get_case(s, last.case_id).reporter_weight
     file(db, ip="11.0.1.1")
     with transaction(db) as s:
-        case = cases.get_case(s, last.case_id)
+        case = case_store.get_case(s, last.case_id)
     assert case.report_count == reports.FLOOD_REPORTS_PER_10_MIN + 1 and case.reporter_weight == before
 
 
@@ -251,9 +260,31 @@ def test_case_view_shows_the_accounts_other_content_and_strikes(db):
     seed_content(db, content_id="art-2")
     report = file(db)
     with transaction(db) as s:
-        enforcement.apply_action(s, kind="take_down", target_kind="content", target_id="art-2", actor="t",
-                                 reason="r", account_id="acc-1", review=REVIEW)
+        enforcement.apply_action(s, enforcement.NewAction("take_down", "content", "art-2", "r", account_id="acc-1"),
+                                 actor="t", review=REVIEW)
     with transaction(db) as s:
-        view = cases.case_view(s, report.case_id)
-    assert view.other_content == ["art-2"] and view.strikes == 1 and view.past_actions[0].target_id == "art-2"
+        view = queries.case_detail(s, report.case_id)
+    assert view.other_content == ("art-2",) and view.strikes == 1 and view.past_actions[0].target_id == "art-2"
     assert view.text == "加我薇信 abc123 看全集"
+
+
+def test_a_close_two_seniors_made_cannot_be_overturned_by_one_reviewer(db):
+    file(db)
+    alice, sam = make_user(db, "alice", "senior"), make_user(db, "sam", "senior")
+    rita, sue = make_user(db, "rita", "reviewer"), make_user(db, "sue", "senior")
+    outcome = _claim_and_decide(db, alice, "close")
+    with transaction(db) as s:
+        close_id = decisions.settle_approval(s, outcome.approval_id, sam, True, "同意", review=REVIEW).action_ids[0]
+    with transaction(db) as s:
+        appeal_id = appeals.file_appeal(s, close_id, "acc-1", "误判").id
+    with transaction(db) as s, pytest.raises(Forbidden) as refused:
+        appeals.decide_appeal(s, appeal_id, rita, True, "撤销")
+    assert refused.value.code == "two_person_rule"
+    with transaction(db) as s:
+        assert appeals.decide_appeal(s, appeal_id, rita, False, "维持").status == "upheld"
+    with transaction(db) as s:
+        appeal_id = appeals.file_appeal(s, close_id, "acc-1", "再次申诉").id
+    with transaction(db) as s:
+        appeals.decide_appeal(s, appeal_id, sue, True, "证据不足")
+    with transaction(db) as s:
+        assert s.get(AccountRow, "acc-1").status == "active"

@@ -26,13 +26,20 @@ def test_production_starts_with_real_secrets():
 
 
 def test_config_show_masks_secrets_and_database_passwords():
-    settings = load_settings(database={"url": "postgresql://app:hunter2@db.internal/qinglang"})
+    settings = load_settings(database={"url": "postgresql://app:hunter2@db.internal/qinglang"},
+                             security={"secret_key": "s3cret-value"})
     shown = settings.masked()
-    assert "hunter2" not in str(shown)
+    assert "hunter2" not in str(shown) and "s3cret-value" not in str(shown)
     assert shown["security"]["secret_key"] == "********"
+    assert "per-install" in load_settings().masked()["security"]["secret_key"]
     assert shown["database"]["url"] == "postgresql://app:********@db.internal/qinglang"
 
 
 def test_unknown_setting_is_an_error():
     with pytest.raises(ConfigError):
         load_settings(api={"no_such_key": 1})
+
+
+def test_a_webhook_lease_shorter_than_a_post_is_refused():
+    with pytest.raises(ConfigError, match="webhook_lease_seconds"):
+        load_settings(review={"webhook_timeout_seconds": 30, "webhook_lease_seconds": 20})

@@ -3,7 +3,8 @@
 The source is read, not imported: each ``code="..."`` given to an error class (the status is the class's), each
 raise of an error class without a code (the class's default code), each class that sets ``code = "..."``,
 each ``error_response(status, "code", ...)``, each ``PydanticCustomError("code", ...)`` of the API's field
-types (422), and the framework codes of ``api.errors.HTTP_CODES``. A code raised where its status cannot be
+types (422), the framework codes of ``api.errors.HTTP_CODES``, and every review refusal code
+(``domain.review.refusals.RefusalCode``, with the status its ``Refusal.error()`` carries). A code raised where its status cannot be
 read (``_malformed(..., code=...)`` sets it afterwards) must still be listed under some status.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import qinglang
 import qinglang.errors as errors
 from qinglang.api.errors import HTTP_CODES, http_code
+from qinglang.domain.review.refusals import Refusal, RefusalCode
 from qinglang.imaging.decode import ImageError
 from qinglang.testing.catalogue import documented_codes as read_catalogue
 
@@ -83,6 +85,8 @@ def raised_codes() -> dict[str, set[tuple[int | None, str]]]:
         found[code].add((status, "api/errors.py"))
     for status in (418, 599):  # the fallbacks of http_code for statuses without a code of their own
         found[http_code(status)].add((400 if status < 500 else 500, "api/errors.py"))
+    for code in RefusalCode:  # transitions return refusals as values; services raise Refusal.error()
+        found[code.value].add((Refusal(code, "").error().status, "domain/review/refusals.py"))
     return found
 
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qinglang.domain import Category, DetectorOutcome, Evidence, Signal, Verdict
-from qinglang.policy import apply_manual_override, default_policy, effective_decision, evaluate, parse_policy
+from qinglang.policy import default_policy, evaluate, parse_policy
 
 
 def sig(ref: str, score: float = 0.9, severity: int = 0, **attrs) -> Signal:
@@ -143,15 +143,6 @@ def test_default_policy_classifier_bands_come_from_thresholds():
 def test_default_policy_blocks_blacklisted_domain():
     d = evaluate(default_policy(), by_detector(sig("register.blocked/domain", 1.0, 3, target="bad.example")))
     assert (d.verdict, d.category) == (Verdict.BLOCK, Category.ILLICIT_AD)
-
-
-def test_manual_block_survives_automatic_pass():
-    auto = evaluate(SIMPLE, [ok("lexicon")])
-    manual = apply_manual_override(auto, verdict=Verdict.BLOCK, category=Category.PORN, reviewer="li.wei")
-    later_auto = evaluate(SIMPLE, [ok("lexicon")])
-    chosen = effective_decision([auto, manual, later_auto])
-    assert chosen.verdict == Verdict.BLOCK and chosen.decided_by == "manual:li.wei"
-    assert "manual-override" in chosen.rules
 
 
 # --- properties -------------------------------------------------------------------------------------------

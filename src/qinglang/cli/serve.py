@@ -22,7 +22,8 @@ def run_server(settings: Settings, host: str, port: int, runtime: Any = None, *,
 
     app = create_app(settings, runtime)
     _preload(app.state.runtime.screening.screener)
-    worker = _start_worker(app.state.runtime) if with_worker else None
+    embedded = with_worker and settings.review.embedded_worker
+    worker = _start_worker(app.state.runtime) if embedded else None
     click.echo(f"qinglang is serving on http://{host}:{port} (API docs: http://{host}:{port}/docs)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
@@ -39,10 +40,10 @@ def _preload(screener: Any) -> None:
 
 
 def _start_worker(runtime: Any) -> Any:
-    from qinglang.workers.review import ReviewWorker
+    from qinglang.workers.review import worker_for
 
-    worker = ReviewWorker(runtime.sessions, runtime.settings.review).start()
-    click.echo(f"in-process worker {worker.owner} started (outbox, expiry, abandoned claims)")
+    worker = worker_for(runtime.settings, runtime.sessions).start()
+    click.echo(f"in-process worker {worker.owner} started (outbox, expiry, abandoned claims, audit checkpoints)")
     return worker
 
 

@@ -6,7 +6,9 @@ import json
 
 import click
 
-ROLES = ["reviewer", "senior", "lead", "admin", "auditor"]
+from qinglang.domain.review import ReviewerRole
+
+ROLES = [r.value for r in ReviewerRole]
 
 
 @click.group("users")

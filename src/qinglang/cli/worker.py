@@ -9,7 +9,7 @@ import click
 
 @click.group("worker")
 def worker_group() -> None:
-    """Background work: outbox delivery, action expiry, abandoned claims."""
+    """Background work: outbox delivery, action expiry, abandoned claims, audit checkpoints."""
 
 
 @worker_group.command("run")
@@ -17,10 +17,10 @@ def worker_group() -> None:
 def run(once: bool) -> None:
     from qinglang.config import load_settings
     from qinglang.storage.db import make_engine, make_session_factory
-    from qinglang.workers.review import ReviewWorker
+    from qinglang.workers.review import worker_for
 
     settings = load_settings()
-    worker = ReviewWorker(make_session_factory(make_engine(settings.database.url)), settings.review)
+    worker = worker_for(settings, make_session_factory(make_engine(settings.database.url)))
     if once:
         click.echo(json.dumps(worker.run_once()))
         return

@@ -56,7 +56,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "escalate": ("升级 (e)", "Escalate (e)"),
     "disable_links": ("禁用链接 (l)", "Disable links (l)"),
     "restrict": ("限制账号 (r)", "Restrict (r)"),
-    "suspend": ("封禁 7 天 (s)", "Suspend 7 days (s)"),
+    "suspend": ("封禁 (s，天数见上)", "Suspend (s, for the days above)"),
     "close": ("关闭账号 (x，需复核)", "Close account (x, needs approval)"),
     "blacklist": ("拉黑账号 (b，需复核)", "Blacklist (b, needs approval)"),
     "release": ("放回队列", "Release"),
@@ -76,6 +76,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error": ("出错了", "Something went wrong"),
     "lang_toggle": ("English", "中文"),
     "reason_needed": ("请先填写理由", "Enter a reason first"),
+    "suspend_days": ("封禁天数", "Suspension days"),
+    "chain_ok": ("审计链完整", "audit chain intact"),
+    "chain_broken": ("审计链被篡改", "audit chain BROKEN"),
+    "verified_to": ("已验证至事件", "verified up to event"),
+    "from_checkpoint": ("自签名检查点", "from the signed checkpoint of event"),
+    "unverified_tail": ("尚未验证的较新事件", "newer events not verified on this page"),
+    "newest_event": ("最新事件", "newest event"),
 }
 
 

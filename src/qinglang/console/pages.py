@@ -1,21 +1,33 @@
-"""Reviewer pages: sign-in, queue, case, decisions. Each handler parses the form, calls one service, renders."""
+"""Reviewer pages: sign-in, queue, case, decisions. Each handler parses the form, calls one service, renders.
+
+Handlers are plain functions (FastAPI runs them in its thread pool, off the event loop); who may call them is
+in their signature (``user: Reviewer`` ...; see ``guard``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, Request
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from qinglang.console.guard import EVERYONE, REVIEWERS, handle
+from qinglang.console.guard import AnyUser, ConsoleRoute, Reviewer
 from qinglang.console.highlight import qr_targets, segments
 from qinglang.console.render import render
-from qinglang.console.session import end_session, start_session
-from qinglang.errors import QinglangError, Unauthorized
-from qinglang.services.review import audit, cases, decisions, queue, reports, users
-from qinglang.services.review.scoring import time_left
+from qinglang.console.session import end_session_cookie, set_session_cookie
+from qinglang.console.signin import sign_in
+from qinglang.domain.review import CHOICES, ActionKind, CaseStatus
+from qinglang.domain.review.scoring import time_left
+from qinglang.domain.values import MAX_DB_INT
+from qinglang.errors import Conflict, InvalidInput, QinglangError, Unauthorized
+from qinglang.services import idempotency
+from qinglang.services.review import decisions, queries, queue, reports, sessions
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
+Id = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
 
 
 def _rt(request: Request):
@@ -28,111 +40,106 @@ def login_form(request: Request, next: str = "/console") -> Response:
 
 
 @router.post("/console/login")
-def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/console")):
+async def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/console")):
     try:
-        with transaction(_rt(request).sessions) as session:
-            user = users.sign_in(session, username, password)
+        user = await sign_in(request, username, password)
         if user is None:
             raise Unauthorized("wrong user name or password", code="login_failed")
     except QinglangError as exc:
-        return render(request, "login.html", status_code=exc.status, next=next, error=exc, user=None)
-    target = next if next.startswith("/console") else "/console"
+        page = render(request, "login.html", status_code=exc.status, next=next, error=exc, user=None)
+        if exc.details.get("retry_after_s"):
+            page.headers["Retry-After"] = str(exc.details["retry_after_s"])
+        return page
+
+    def open_session() -> str:
+        with transaction(_rt(request).sessions) as session:
+            return sessions.open_session(session, user, hours=_rt(request).settings.security.session_hours)[0]
+
+    token = await run_in_threadpool(open_session)
+    target = next if next.startswith("/console") and not next.startswith("//") else "/console"
     response = RedirectResponse(target, status_code=303)
-    start_session(request, response, user.id)
+    set_session_cookie(request, response, token)
     return response
 
 
 @router.post("/console/logout")
-async def logout(request: Request) -> Response:
-    async def body(user, data):
-        with transaction(_rt(request).sessions) as session:
-            audit.record(session, user.actor, "user.logout", "review_user", user.id)
-        response = RedirectResponse("/console/login", status_code=303)
-        end_session(response)
-        return response
-
-    return await handle(request, EVERYONE, body)
+def logout(request: Request, user: AnyUser) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        sessions.revoke(session, request.state.signed_in)
+    response = RedirectResponse("/console/login", status_code=303)
+    end_session_cookie(response)
+    return response
 
 
 @router.get("/console")
-async def queue_page(request: Request, queue_name: str | None = None) -> Response:
-    def body(user, data):
-        with transaction(_rt(request).sessions) as session:
-            rows = cases.list_queue(session, queue=queue_name)
-            counts = cases.queue_counts(session)
-        now = utcnow()
-        items = [(c, time_left(c.sla_due_at, now)) for c in rows]
-        return render(request, "queue.html", user=user, csrf=data["csrf"], items=items, counts=counts)
-
-    return await handle(request, EVERYONE, body)
+def queue_page(request: Request, user: AnyUser, queue_name: str | None = None) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        rows = queries.list_queue(session, queue=queue_name)
+        counts = queries.queue_counts(session)
+    now = utcnow()
+    items = [(c, time_left(c.sla_due_at, now)) for c in rows]
+    return render(request, "queue.html", user=user, items=items, counts=counts)
 
 
 @router.post("/console/claim")
-async def claim_next(request: Request) -> Response:
-    def body(user, data):
-        with transaction(_rt(request).sessions) as session:
-            case = queue.claim_next(session, user, lease_seconds=_rt(request).settings.review.lease_seconds)
-        return RedirectResponse(f"/console/cases/{case.id}" if case else "/console?empty=1", status_code=303)
-
-    return await handle(request, REVIEWERS, body)
+def claim_next(request: Request, user: Reviewer) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        case = queue.claim_next(session, user, lease_seconds=_rt(request).settings.review.lease_seconds)
+    return RedirectResponse(f"/console/cases/{case.id}" if case else "/console?empty=1", status_code=303)
 
 
 @router.post("/console/cases/{case_id}/claim")
-async def claim_case(request: Request, case_id: int) -> Response:
-    def body(user, data):
-        with transaction(_rt(request).sessions) as session:
-            queue.claim_case(session, case_id, user, lease_seconds=_rt(request).settings.review.lease_seconds)
-        return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
-
-    return await handle(request, REVIEWERS, body)
+def claim_case(request: Request, case_id: Id, user: Reviewer) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        queue.claim_case(session, case_id, user, lease_seconds=_rt(request).settings.review.lease_seconds)
+    return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
 
 
 @router.get("/console/cases/{case_id}")
-async def case_page(request: Request, case_id: int) -> Response:
-    def body(user, data):
-        with transaction(_rt(request).sessions) as session:
-            view = cases.case_view(session, case_id)
-        text_segments, hits = segments(view.text, view.evidence)
-        title_segments, title_hits = segments(view.title, view.evidence, field="title")
-        return render(request, "case.html", user=user, csrf=data["csrf"], view=view, case=view.case,
-                      segments=text_segments, hits=hits, title_segments=title_segments, title_hits=title_hits,
-                      qr=qr_targets(view.evidence), left=time_left(view.case.sla_due_at, utcnow()),
-                      mine=view.case.claimed_by == user.id and view.case.status == "claimed",
-                      choices=decisions.CHOICES)
-
-    return await handle(request, EVERYONE, body)
+def case_page(request: Request, case_id: Id, user: AnyUser) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        view = queries.case_detail(session, case_id)
+    case = view.case
+    text_segments, hits = segments(view.text, view.evidence)
+    title_segments, _title_hits = segments(view.title, view.evidence, field="title")
+    mine = case.claimed_by == user.id and case.status == CaseStatus.CLAIMED
+    return render(request, "case.html", user=user, view=view, case=case, segments=text_segments, hits=hits,
+                  title_segments=title_segments, qr=qr_targets(view.evidence), left=time_left(case.sla_due_at, utcnow()),
+                  mine=mine, choices=CHOICES, once=secrets.token_urlsafe(16))
 
 
 @router.post("/console/cases/{case_id}/decide")
-async def decide(request: Request, case_id: int) -> Response:
-    async def body(user, data):
-        form = await request.form()
-        params = {"days": int(form.get("days") or 7)} if form.get("choice") == "suspend" else {}
-        with transaction(_rt(request).sessions) as session:
-            decisions.decide(session, case_id, user, str(form.get("choice", "")), str(form.get("reason", "")),
-                             review=_rt(request).settings.review, params=params)
-        return RedirectResponse(f"/console/cases/{case_id}?done=1", status_code=303)
+def decide(request: Request, case_id: Id, user: Reviewer, choice: str = Form(""), reason: str = Form(""),
+           days: str = Form(""), once: str = Form("")) -> Response:
+    """A decision, once: the page's one-time token makes a second submit of the same form replay the first."""
+    params = {"days": days} if choice == ActionKind.SUSPEND else {}
+    done = {"location": f"/console/cases/{case_id}?done=1"}
 
-    return await handle(request, REVIEWERS, body)
+    def work(session):
+        decisions.decide(session, case_id, user, choice, reason, review=_rt(request).settings.review, params=params)
+        return 303, done
+
+    request_body = {"case": case_id, "choice": choice, "reason": reason, "days": days}
+    try:
+        answer = idempotency.once(_rt(request).sessions, f"console-decide:{user.id}", once or None, request_body, work)
+    except InvalidInput as exc:
+        if exc.code != "idempotency_key_reused":
+            raise
+        raise Conflict("this form was already submitted with another answer; reload the case to see what was "
+                       "decided", code="form_already_submitted") from None
+    return RedirectResponse(answer.body["location"], status_code=303)
 
 
 @router.post("/console/cases/{case_id}/release")
-async def release(request: Request, case_id: int) -> Response:
-    def body(user, data):
-        with transaction(_rt(request).sessions) as session:
-            queue.release(session, cases.get_case(session, case_id), user)
-        return RedirectResponse("/console", status_code=303)
-
-    return await handle(request, REVIEWERS, body)
+def release(request: Request, case_id: Id, user: Reviewer) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        queue.release(session, case_id, user)
+    return RedirectResponse("/console", status_code=303)
 
 
 @router.get("/console/media/{media_id}")
-async def media(request: Request, media_id: int) -> Response:
-    def body(user, data):
-        with transaction(_rt(request).sessions) as session:
-            item = reports.get_media(session, media_id)
-        return Response(item.data, media_type=item.mime, headers={"Cache-Control": "private, max-age=600",
-                                                                   "X-Content-Type-Options": "nosniff"})
-
-    return await handle(request, EVERYONE, body)
-
+def media(request: Request, media_id: Id, user: AnyUser) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        item = reports.get_media(session, media_id)
+    return Response(item.data, media_type=item.mime, headers={"Cache-Control": "private, max-age=600",
+                                                     "X-Content-Type-Options": "nosniff"})

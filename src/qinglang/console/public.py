@@ -1,5 +1,9 @@
-"""The public report entrance: ``/report`` (mobile-friendly, target prefilled from the query string),
-``/report/status/<code>`` and the vendored static files."""
+"""The public report entrance: ``/report`` (mobile-friendly, target prefilled from the query string, embeddable
+in another site), ``/report/status/<code>`` and the vendored static files.
+
+The form carries a signed token in a hidden field (``session.form_token``), not a cookie, so it works inside
+another site's frame. Screenshots are decoded and the report filed in a worker thread, never on the event loop.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,24 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from qinglang.console.guard import ConsoleRoute
 from qinglang.console.render import error_page, render
-from qinglang.console.session import ANON_CSRF_COOKIE, anon_csrf
-from qinglang.errors import Forbidden, NotFound, QinglangError
-from qinglang.services.review import reports, scoring
+from qinglang.console.session import check_form_token, form_token
+from qinglang.domain.review import REPORT_REASONS
+from qinglang.errors import NotFound, QinglangError
+from qinglang.services.review import reports
 from qinglang.storage.db import transaction
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
 STATIC = Path(__file__).parent / "static"
 _STATIC_FILES = {"htmx.min.js": "text/javascript", "console.js": "text/javascript", "console.css": "text/css"}
+
+
+def _secret(request: Request) -> str:
+    return request.app.state.runtime.settings.security.secret_key.get_secret_value()
 
 
 @router.get("/static/console/{name}")
@@ -29,18 +40,14 @@ def static(name: str) -> Response:
 
 @router.get("/report", response_class=HTMLResponse)
 def report_form(request: Request, target_kind: str = "content", target_id: str = "", reason: str = "") -> Response:
-    response = Response()
-    token = anon_csrf(request, response)
-    page = render(request, "report.html", csrf=token, target_kind=target_kind, target_id=target_id,
-                  reason=reason, reasons=scoring.REPORT_REASONS, error=None, frameable=True)
-    page.headers.append("set-cookie", response.headers["set-cookie"])
-    return page
+    return render(request, "report.html", form_token=form_token(_secret(request)), target_kind=target_kind,
+                  target_id=target_id, reason=reason, reasons=REPORT_REASONS, error=None, frameable=True)
 
 
 @router.post("/report", response_class=HTMLResponse)
 async def report_submit(
     request: Request,
-    csrf: str = Form(""),
+    token: str = Form("", alias="form_token"),
     target_kind: str = Form("content"),
     target_id: str = Form(""),
     reason: str = Form(""),
@@ -49,21 +56,18 @@ async def report_submit(
     screenshots: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     runtime = request.app.state.runtime
-    review = runtime.settings.review
     try:
-        if not csrf or csrf != request.cookies.get(ANON_CSRF_COOKIE):
-            raise Forbidden("the form expired; reload the page and submit again", code="csrf_failed")
-        shots = tuple([await f.read(review.max_screenshot_bytes + 1) for f in (screenshots or []) if f.filename])
+        check_form_token(_secret(request), token)
+        shots = await reports.read_uploads(screenshots, runtime.settings.review.max_screenshot_bytes)
         new = reports.NewReport(target_kind=target_kind, target_id=target_id, reason=reason, text=text,
                                 contact=contact, ip=request.client.host if request.client else "", screenshots=shots)
-        with transaction(runtime.sessions) as session:
-            code = reports.file_report(session, new, review=review,
-                                       secret=runtime.settings.security.secret_key.get_secret_value()).tracking_code
+        filed = await run_in_threadpool(reports.submit, runtime.sessions, new, review=runtime.settings.review,
+                                        secret=_secret(request))
     except QinglangError as exc:
-        return render(request, "report.html", status_code=exc.status, csrf=csrf, target_kind=target_kind,
-                      target_id=target_id, reason=reason, reasons=scoring.REPORT_REASONS, error=exc,
-                      frameable=True)
-    return RedirectResponse(f"/report/status/{code}?new=1", status_code=303)
+        return render(request, "report.html", status_code=exc.status, form_token=form_token(_secret(request)),
+                      target_kind=target_kind, target_id=target_id, reason=reason, reasons=REPORT_REASONS,
+                      error=exc, frameable=True)
+    return RedirectResponse(f"/report/status/{filed.tracking_code}?new=1", status_code=303)
 
 
 @router.get("/report/status/{code}", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ _CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 def render(request: Request, name: str, status_code: int = 200, *, frameable: bool = False, **context: Any):
     """Render a page. Only the public report pages may be framed (embedded in an article page)."""
     lang = pick_lang(request.cookies.get("ql_lang"))
+    context.setdefault("csrf", getattr(request.state, "csrf", ""))
     html = _env().get_template(name).render(t=translator(lang), lang=lang, path=request.url.path, **context)
     headers = {
         "Content-Security-Policy": _CSP.format("*" if frameable else "'none'"),
@@ -39,4 +40,9 @@ def render(request: Request, name: str, status_code: int = 200, *, frameable: bo
 
 
 def error_page(request: Request, exc: QinglangError, user: Any = None) -> HTMLResponse:
-    return render(request, "error.html", status_code=exc.status, error=exc, user=user)
+    """The error as a page: its message, its stable code, and ``Retry-After`` when waiting helps."""
+    page = render(request, "error.html", status_code=exc.status, error=exc, user=user)
+    retry = (exc.details or {}).get("retry_after_s")
+    if retry:
+        page.headers["Retry-After"] = str(retry)
+    return page

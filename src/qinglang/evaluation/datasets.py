@@ -26,9 +26,10 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from qinglang.domain.model import Category
 from qinglang.errors import InvalidInput
 
-CATEGORIES: tuple[str, ...] = ("porn", "illicit_ad", "gambling", "fraud", "abuse", "none")
+CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 CHINESEHARM_LABELS: dict[str, str] = {
     "低俗色情": "porn",

@@ -8,7 +8,7 @@ rules' categories (ties: higher severity, then higher verdict, then taxonomy ord
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from qinglang.domain import Category, Decision, DetectorOutcome, LabelResult, Signal, Verdict
 from qinglang.domain.model import HARM_CATEGORIES
@@ -117,30 +117,3 @@ def evaluate(policy: Policy, outcomes: Sequence[DetectorOutcome]) -> Decision:
         decided_by="policy",
         outcomes=tuple(outcomes),
     )
-
-
-def apply_manual_override(
-    automatic: Decision, *, verdict: Verdict, reviewer: str, category: Category | None = None
-) -> Decision:
-    """A reviewer's decision on top of an automatic one. The result outranks any automatic decision."""
-    if not reviewer:
-        raise ValueError("a manual decision needs the reviewer's name")
-    return replace(
-        automatic,
-        verdict=verdict,
-        category=category if category is not None else automatic.category,
-        rules=automatic.rules + ("manual-override",),
-        decided_by=f"manual:{reviewer}",
-    )
-
-
-def is_manual(decision: Decision) -> bool:
-    return decision.decided_by.startswith("manual:")
-
-
-def effective_decision(decisions: Sequence[Decision]) -> Decision:
-    """The decision that counts: the latest manual one if any, else the latest automatic one."""
-    if not decisions:
-        raise ValueError("no decisions to choose from")
-    manual = [d for d in decisions if is_manual(d)]
-    return (manual or list(decisions))[-1]

@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qinglang.domain.review import AccountStatus
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.storage.base import utcnow
 from qinglang.storage.sql_audit import append_audit_event
 from qinglang.storage.tables.core import AccountRow, OperatorRow
 
-ACCOUNT_STATUSES = ("active", "restricted", "suspended", "closed")
+ACCOUNT_STATUSES = tuple(s.value for s in AccountStatus)
 OPERATOR_KINDS = ("person", "organisation")
 NOT_NULL_FIELDS = ("name", "status", "qualification_state", "followers", "strikes")
 ACCOUNT_FIELDS = ("operator_id", "name", "status", "qualification_state", "followers", "strikes", "quality_grade")
@@ -101,9 +102,12 @@ def create_account(session: Session, fields: dict[str, Any], *, actor: str) -> d
     if session.get(AccountRow, fields["id"]) is not None:
         raise Conflict(f"account {fields['id']!r} already exists; use PATCH to change it", code="account_exists")
     _check_account_fields(session, fields)
+    fields = dict(fields)
+    points = fields.pop("strikes", 0)
     row = AccountRow(**fields)
     session.add(row)
     session.flush()
+    _set_strikes(session, row, points, actor)
     out = account_dict(row)
     append_audit_event(
         session, actor=actor, action="account.created", subject_type="account", subject_id=row.id, data=out
@@ -118,9 +122,12 @@ def update_account(session: Session, account_id: str, changes: dict[str, Any], *
     _check_account_fields(session, changes)
     before = {k: getattr(row, k) for k in changes}
     for key, value in changes.items():
-        setattr(row, key, value)
+        if key != "strikes":
+            setattr(row, key, value)
     row.updated_at = utcnow()
     session.flush()
+    if "strikes" in changes:
+        _set_strikes(session, row, changes["strikes"], actor)
     append_audit_event(
         session,
         actor=actor,
@@ -130,6 +137,15 @@ def update_account(session: Session, account_id: str, changes: dict[str, Any], *
         data={"before": before, "after": changes},
     )
     return account_dict(row)
+
+
+def _set_strikes(session: Session, row: AccountRow, points: int, actor: str) -> None:
+    """Strike points go through the ledger, the one source of truth (``qinglang.services.review.strikes``)."""
+    from qinglang.services.review import strikes
+
+    if points or strikes.total_points(session, row.id):
+        strikes.set_points(session, row.id, points, actor=actor)
+        session.refresh(row)
 
 
 def get_account(session: Session, account_id: str) -> dict[str, Any]:

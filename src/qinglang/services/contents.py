@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from qinglang.domain.model import Category, ContentItem, Decision, Verdict
+from qinglang.domain.model import ContentItem, Decision
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.services import drainage, records
 from qinglang.services.images import image_label, remote_image_refs
+from qinglang.services.review import cases
 from qinglang.services.screening import ScreeningService
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event, canonical_json
@@ -100,8 +101,9 @@ def submit_content(
     try:
         with transaction(sessions) as session:
             row = _store(session, submission, content_hash, result, actor=actor)
-            if review_sla_hours is not None and result.decision.verdict is Verdict.REVIEW:
-                _open_review_case(session, submission.content_id, result.decision, review_sla_hours, actor=actor)
+            if review_sla_hours is not None:
+                cases.open_for_decision(session, submission.content_id, result.decision, sla_hours=review_sla_hours,
+                                        actor=actor)
             return SubmitResult(record=records.content_record(session, row), created=True)
     except IntegrityError:
         # a concurrent submission of the same version won the race: answer as for a replay
@@ -163,26 +165,6 @@ def _store(
     _audit(session, actor, "decision.made", row.pk, made)
     _store_shadow(session, row.pk, result.decision, getattr(result, "shadow", None))
     return row
-
-
-def _open_review_case(
-    session: Session, content_id: str, decision: Decision, sla_hours: dict[str, int], *, actor: str
-) -> None:
-    from qinglang.services.review import cases
-
-    severities = [s.severity for o in decision.outcomes if o.status == "ok" for s in o.signals]
-    severity = min(max([*severities, 0]) or 2, 3)
-    queue = decision.category.value if decision.category is not Category.NONE else "other"
-    cases.open_case(
-        session,
-        target_kind="content",
-        target_id=content_id,
-        source="verdict",
-        queue=queue,
-        severity=severity,
-        sla_hours=sla_hours,
-        actor=actor,
-    )
 
 
 def _version_row(sub: ContentSubmission, content_hash: str) -> ContentVersionRow:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from qinglang.config import Settings
+from qinglang.config import Settings, with_install_secrets
 from qinglang.services.apikeys import KeyAuthenticator
 from qinglang.services.screening import ScreeningService
 from qinglang.storage.db import make_engine, make_session_factory
@@ -31,7 +31,9 @@ class Runtime:
         screening: Callable[[sessionmaker[Session]], ScreeningService] | None = None,
         engine: Engine | None = None,
     ) -> Runtime:
-        """Build the runtime; ``screening`` (a factory taking the session factory) replaces the configured pipeline."""
+        """Build the runtime; ``screening`` (a factory taking the session factory) replaces the configured pipeline.
+        Secrets left unset are filled from their per-install files here, once."""
+        settings = with_install_secrets(settings)
         engine = engine or make_engine(settings.database.url, echo=settings.database.echo)
         sessions = make_session_factory(engine)
         if screening is None:

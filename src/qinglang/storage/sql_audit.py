@@ -1,68 +1,95 @@
-"""The append-only, hash-chained audit log. Every state change appends one event in the same transaction.
+"""The one way to append to the hash-chained audit log: :func:`append_audit_event`.
 
-``hash = sha256(prev_hash + canonical JSON of the event)``; the first event has ``prev_hash = ""``.
+The hashing rules live in :mod:`qinglang.domain.audit`. This module decides *when* an event is linked, which is
+where chains fork:
+
+1. ``append_audit_event`` only queues the event on the session; the caller's transaction goes on.
+2. Just before the transaction commits, the queued events are written in order. The first statement is
+   ``UPDATE audit_chain_head SET seq = seq + n ... RETURNING seq, hash`` (``n`` positions reserved at once):
+   on SQLite that takes the database's write lock (even when the audit event is the transaction's only write,
+   as for a failed sign-in), on PostgreSQL a row lock that the next appender waits for. Only then is the
+   previous hash read, so two transactions can never extend the same head.
+3. The head lock is the last lock a transaction takes, so appenders cannot deadlock with each other's rows.
+4. A rollback drops the queue: an event exists exactly when the change it records was committed.
+
+Do not append inside a SAVEPOINT that may roll back on its own: the queue belongs to the whole transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
+from qinglang.domain.audit import ChainPoint, canonical_json, event_hash
 from qinglang.storage.base import utcnow
-from qinglang.storage.tables.core import AuditEventRow
+from qinglang.storage.tables.core import AuditChainHeadRow, AuditEventRow
 
-_CHAIN_LOCK_ID = 0x71696E67  # advisory lock that serialises appends on PostgreSQL
+__all__ = ["append_audit_event", "canonical_json", "chain_head", "event_hash"]
 
-
-def canonical_json(value: Any) -> str:
-    """Stable JSON: sorted keys, no spaces, non-ASCII kept, datetimes as ISO strings."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+_PENDING = "qinglang.audit.pending"
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__} in an audit event")
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    actor: str
+    action: str
+    subject_type: str
+    subject_id: str
+    data: dict[str, Any]
 
 
-def event_hash(
-    prev_hash: str, at: datetime, actor: str, action: str, subject_type: str, subject_id: str, data: dict[str, Any]
-) -> str:
-    body = {
-        "at": at.isoformat(),
-        "actor": actor,
-        "action": action,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "data": data,
-    }
-    return hashlib.sha256((prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
-
-
-def append_audit_event(
-    session: Session, *, actor: str, action: str, subject_type: str, subject_id: str, data: dict[str, Any] | None = None
-) -> AuditEventRow:
-    """Append one event to the chain inside the caller's transaction and return the new row."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _CHAIN_LOCK_ID})
-    prev = session.execute(select(AuditEventRow.hash).order_by(AuditEventRow.id.desc()).limit(1)).scalar()
-    at = utcnow()
+def append_audit_event(session: Session, actor: str, action: str, subject_type: str, subject_id: object,
+                       data: dict[str, Any] | None = None) -> None:
+    """Record one event (``case.claimed``, ``action.created`` ...) in the caller's transaction."""
     payload = json.loads(canonical_json(data or {}))
-    row = AuditEventRow(
-        at=at,
-        actor=actor,
-        action=action,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        data=payload,
-        prev_hash=prev or "",
-        hash=event_hash(prev or "", at, actor, action, subject_type, str(subject_id), payload),
-    )
-    session.add(row)
+    session.info.setdefault(_PENDING, []).append(_Pending(actor, action, subject_type, str(subject_id), payload))
+
+
+def chain_head(session: Session) -> ChainPoint:
+    row = session.get(AuditChainHeadRow, 1)
+    return ChainPoint(row.seq, row.hash) if row is not None else ChainPoint()
+
+
+def _write_pending(session: Session) -> None:
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    session.flush()  # the transaction's own rows first: the head lock must be its last lock
+    last, prev = _take_head(session, len(pending))
+    at: datetime = utcnow()
+    rows = []
+    for seq, item in enumerate(pending, start=last - len(pending) + 1):
+        digest = event_hash(prev, at, item.actor, item.action, item.subject_type, item.subject_id, item.data)
+        rows.append(AuditEventRow(seq=seq, at=at, actor=item.actor, action=item.action, subject_type=item.subject_type,
+                                  subject_id=item.subject_id, data=item.data, prev_hash=prev, hash=digest))
+        prev = digest
+    session.add_all(rows)
     session.flush()
-    return row
+    session.execute(update(AuditChainHeadRow).where(AuditChainHeadRow.id == 1)
+                    .values(hash=prev, updated_at=at).execution_options(synchronize_session=False))
+
+
+def _take_head(session: Session, count: int) -> tuple[int, str]:
+    """Reserve ``count`` positions after the head, under the head's lock: (the last position, the head's hash)."""
+    taken = session.execute(
+        update(AuditChainHeadRow).where(AuditChainHeadRow.id == 1).values(seq=AuditChainHeadRow.seq + count)
+        .returning(AuditChainHeadRow.seq, AuditChainHeadRow.hash).execution_options(synchronize_session=False)
+    ).first()
+    if taken is None:
+        raise RuntimeError("the audit chain head is missing; run `qinglang db upgrade`")
+    return taken[0], taken[1]
+
+
+def _drop_pending(session: Session, transaction: Any) -> None:
+    """The outermost transaction ended without committing its events (a rollback, a close): forget them."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+event.listen(Session, "before_commit", _write_pending)
+event.listen(Session, "after_transaction_end", _drop_pending)

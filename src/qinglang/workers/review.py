@@ -1,46 +1,76 @@
-"""The review worker: delivers outbox events as signed webhooks, reverts expired actions and returns abandoned
-claims to the queue. Runs in-process under ``qinglang serve`` (a thread) or alone as ``qinglang worker run``;
-any number may run at once, since every step leases its rows."""
+"""The review worker: delivers outbox events as signed webhooks, reverts expired actions, returns abandoned claims
+to the queue, signs audit chain checkpoints and forgets what has aged out (ended sessions, old sign-in counts,
+day-old idempotency keys). Runs in-process under ``qinglang serve`` (a thread) or alone as
+``qinglang worker run``; any number may run at once, since every step leases its rows or compares-and-sets."""
 
 from __future__ import annotations
 
 import logging
 import socket
 import threading
+import time
 import uuid
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from qinglang.services.review import enforcement, outbox, queue
+from qinglang.services import idempotency
+from qinglang.services.audit import CheckpointStore, write_checkpoint
+from qinglang.services.review import enforcement, outbox, queue, sessions, signin
 from qinglang.storage.db import transaction
 
 log = logging.getLogger("qinglang.worker")
+PURGE_EVERY_S = 600.0
 
 
 class ReviewWorker:
-    def __init__(self, sessions: sessionmaker[Session], review, *, post: outbox.Poster | None = None) -> None:
-        self.sessions = sessions
+    def __init__(self, factory: sessionmaker[Session], review, *, post: outbox.Poster | None = None,
+                 checkpoints: CheckpointStore | None = None, checkpoint_every_s: float = 300.0) -> None:
+        self.sessions = factory
         self.review = review
         self.owner = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+        self.checkpoints = checkpoints
+        self.checkpoint_every_s = checkpoint_every_s
         self._post = post
+        self._last_checkpoint = self._last_purge = float("-inf")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> dict[str, int]:
         """One pass of every duty; returns what it did."""
-        done = {"delivered": 0, "expired": 0, "reaped": 0}
+        done = {"delivered": 0, "expired": 0, "reaped": 0, "checkpointed": 0, "purged": 0}
         with transaction(self.sessions) as session:
             done["expired"] = enforcement.expire_due(session)
         with transaction(self.sessions) as session:
             done["reaped"] = queue.reap_expired_leases(session)
         if self.review.webhook_url:
-            self._post = self._post or outbox.httpx_poster()
+            self._post = self._post or outbox.httpx_poster(self.review.webhook_timeout_seconds)
             done["delivered"] = outbox.deliver_batch(
                 self.sessions, self.owner, url=self.review.webhook_url,
                 secret=self.review.webhook_secret.get_secret_value(), post=self._post,
                 max_attempts=self.review.webhook_max_attempts, backoff_base=self.review.webhook_backoff_seconds,
+                lease_seconds=self.review.webhook_lease_seconds,
             )
+        done["checkpointed"] = self._checkpoint()
+        done["purged"] = self._purge()
         return done
+
+    def _checkpoint(self) -> int:
+        """Sign the chain head every ``checkpoint_every_s`` once it verified from the previous checkpoint."""
+        if self.checkpoints is None or time.monotonic() - self._last_checkpoint < self.checkpoint_every_s:
+            return 0
+        self._last_checkpoint = time.monotonic()
+        report, written = write_checkpoint(self.sessions, self.checkpoints)
+        if not report.ok:
+            log.error("audit chain does NOT verify; no checkpoint written: %s (event %s)", report.problem,
+                      report.broken_at)
+        return int(written is not None)
+
+    def _purge(self) -> int:
+        if time.monotonic() - self._last_purge < PURGE_EVERY_S:
+            return 0
+        self._last_purge = time.monotonic()
+        with transaction(self.sessions) as session:
+            return sessions.purge_ended(session) + signin.forget_stale(session) + idempotency.forget_old(session)
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
@@ -63,8 +93,9 @@ class ReviewWorker:
             self._thread.join(timeout)
 
 
-def start_embedded(settings, sessions: sessionmaker[Session]) -> ReviewWorker | None:
-    """The in-process worker of ``qinglang serve`` (a thread beside uvicorn, never inside a request handler)."""
-    if not settings.review.embedded_worker:
-        return None
-    return ReviewWorker(sessions, settings.review).start()
+def worker_for(settings, factory: sessionmaker[Session], **kwargs) -> ReviewWorker:
+    """The worker the settings describe, with its checkpoint store."""
+    from qinglang.services.audit import checkpoint_store
+
+    return ReviewWorker(factory, settings.review, checkpoints=checkpoint_store(settings),
+                        checkpoint_every_s=settings.audit.checkpoint_every_seconds, **kwargs)

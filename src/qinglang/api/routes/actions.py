@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
 from qinglang.api.auth import ContentsReadKey
 from qinglang.api.fields import DbInt
+from qinglang.api.review_models import ActionOut, ActionPage
 from qinglang.api.schemas import ERROR_RESPONSES
 from qinglang.services.review import enforcement
 from qinglang.storage.db import transaction
@@ -15,19 +16,19 @@ from qinglang.storage.db import transaction
 router = APIRouter(tags=["actions"], responses=ERROR_RESPONSES)
 
 
-@router.get("/v1/actions", summary="Actions after a cursor, oldest first")
+@router.get("/v1/actions", response_model=ActionPage, summary="Actions after a cursor, oldest first")
 def list_actions(
     request: Request,
     _key: ContentsReadKey,
     since: Annotated[DbInt, Query(ge=0, description="the last action id you have seen")] = 0,
     limit: int = Query(100, ge=1, le=1000),
-) -> dict[str, Any]:
+):
     with transaction(request.app.state.runtime.sessions) as session:
-        items = [enforcement.action_to_dict(a) for a in enforcement.list_actions_since(session, since, limit)]
-    return {"items": items, "next_since": items[-1]["id"] if items else since}
+        items = enforcement.list_actions_since(session, since, limit)
+    return ActionPage(items=items, next_since=items[-1].id if items else since)
 
 
-@router.get("/v1/actions/{action_id}", summary="One action")
-def get_action(action_id: Annotated[DbInt, Path()], request: Request, _key: ContentsReadKey) -> dict[str, Any]:
+@router.get("/v1/actions/{action_id}", response_model=ActionOut, summary="One action")
+def get_action(action_id: Annotated[DbInt, Path()], request: Request, _key: ContentsReadKey):
     with transaction(request.app.state.runtime.sessions) as session:
-        return enforcement.action_to_dict(enforcement.get_action(session, action_id))
+        return enforcement.find_action_view(session, action_id)

@@ -30,6 +30,8 @@
     var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
     if (typing) {
       if (ev.key === "Enter" && target.id === "reason" && pending) { ev.preventDefault(); choose(pending); }
+      // Enter in the decide form never submits its first button ("pass") by itself: pick the action by key
+      else if (ev.key === "Enter" && (target.id === "reason" || target.id === "days")) ev.preventDefault();
       if (ev.key === "Escape") target.blur();
       return;
     }

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
 from qinglang.domain import Evidence, Signal
+from qinglang.domain.model import HARM_CATEGORIES
 
-HARM = ("porn", "illicit_ad", "gambling", "fraud", "abuse")
+HARM = tuple(c.value for c in HARM_CATEGORIES)
 
 
 class ClassifierConfig(DetectorConfig):

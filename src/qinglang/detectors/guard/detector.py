@@ -14,9 +14,10 @@ from pydantic import SecretStr, model_validator
 
 from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
 from qinglang.domain import Evidence, Signal
+from qinglang.domain.model import Category
 from qinglang.errors import ConfigError
 
-CLASSES = ("porn", "illicit_ad", "gambling", "fraud", "abuse", "none")
+CLASSES = tuple(c.value for c in Category)  # harm categories, then none
 
 
 class GuardConfig(DetectorConfig):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
 from qinglang.domain import Evidence, Signal
+from qinglang.domain.model import HARM_CATEGORIES
 from qinglang.errors import ConfigError
 from qinglang.text.normalize import explain, normalize_cached, transforms_of
 
@@ -26,7 +27,7 @@ class LexiconConfig(DetectorConfig):
     lexicon_path: str | None = None  # TSV like the shipped lexicon.tsv; None = the shipped one
     allowlist_path: str | None = None
     min_severity: int = 1
-    categories: tuple[str, ...] = ("porn", "illicit_ad", "gambling", "fraud", "abuse")
+    categories: tuple[str, ...] = tuple(c.value for c in HARM_CATEGORIES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,46 +1,57 @@
-"""Appeals: the account owner contests an action; a different reviewer than the decider upholds or overturns
-it, and an overturn is delivered to the platform like any action (a reversal event through the outbox)."""
+"""Appeals: the account owner contests an action; a reviewer who took no part in it upholds or overturns it
+(``qinglang.domain.review.judge_appeal`` says who may), and an overturn is delivered to the platform like any
+action (a reversal event through the outbox).
+
+Both steps are single effects by construction: one *open* appeal per action (a partial unique index; a repeat
+gets ``appeal_exists``), and the decision is a compare-and-set on the appeal's status (``open`` → ...), so of
+ten reviewers overturning at once one reverts the action and the others are told it is settled.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qinglang.domain.review import (
+    ActionKind,
+    ActionStatus,
+    AppealFacts,
+    AppealStatus,
+    Refusal,
+    TargetKind,
+    judge_appeal,
+)
+from qinglang.domain.values import require_text
 from qinglang.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qinglang.services.review import enforcement
-from qinglang.services.review.audit import record
-from qinglang.services.review.users import User, require_rank
+from qinglang.services.review.cases import target_account
+from qinglang.services.review.users import User, find_reviewer
+from qinglang.services.review.views import AppealView, appeal_view
+from qinglang.storage.atomic import compare_and_set, insert_or_nothing
 from qinglang.storage.base import utcnow
+from qinglang.storage.sql_audit import append_audit_event
 from qinglang.storage.tables.review import Appeal
 
+MAX_APPEAL_CHARS = 5000
 
-def file_appeal(session: Session, action_id: int, account_id: str, text: str) -> Appeal:
+
+def file_appeal(session: Session, action_id: int, account_id: str, text: str) -> AppealView:
+    text = require_text(text or "", "text").strip()
+    if not text or len(text) > MAX_APPEAL_CHARS:
+        raise InvalidInput(f"explain the appeal in 1 to {MAX_APPEAL_CHARS} characters", code="appeal_text_invalid")
     action = enforcement.get_action(session, action_id)
-    if action.status != "active":
-        raise Conflict(
-            f"action {action_id} is {action.status}; only active actions can be appealed", code="appeal_action_inactive"
-        )
-    from qinglang.services.review.cases import target_account
-
-    owner = (
-        target_account(session, action.target_kind, action.target_id)
-        if action.target_kind in ("content", "account")
-        else None
-    )
-    if owner != account_id:
+    if action.status != ActionStatus.ACTIVE:
+        raise Conflict(f"action {action_id} is {action.status}; only active actions can be appealed",
+                       code="appeal_action_inactive")
+    owned = action.target_kind in tuple(TargetKind)
+    if not owned or target_account(session, action.target_kind, action.target_id) != account_id:
         raise Forbidden("only the account the action was taken against can appeal it", code="appeal_not_owner")
-    if not text.strip() or len(text) > 5000:
-        raise InvalidInput("explain the appeal in 1 to 5000 characters", code="appeal_text_invalid")
-    open_one = select(Appeal.id).where(Appeal.action_id == action_id, Appeal.status == "open")
-    if session.execute(open_one).first():
+    appeal_id = insert_or_nothing(session, Appeal, {"action_id": action_id, "account_id": account_id, "text": text,
+                                                    "status": AppealStatus.OPEN, "reason": "",
+                                                    "created_at": utcnow()})
+    if appeal_id is None:
         raise Conflict("an appeal of this action is already open", code="appeal_exists")
-    appeal = Appeal(action_id=action_id, account_id=account_id, text=text.strip())
-    session.add(appeal)
-    session.flush()
-    record(session, f"account:{account_id}", "appeal.filed", "appeal", appeal.id, action_id=action_id)
-    return appeal
+    append_audit_event(session, f"account:{account_id}", "appeal.filed", "appeal", appeal_id, {"action_id": action_id})
+    return appeal_view(get_appeal(session, appeal_id))
 
 
 def get_appeal(session: Session, appeal_id: int) -> Appeal:
@@ -50,27 +61,30 @@ def get_appeal(session: Session, appeal_id: int) -> Appeal:
     return appeal
 
 
-def decide_appeal(session: Session, appeal_id: int, user: User, overturn: bool, reason: str) -> Appeal:
-    require_rank(user, "reviewer")
-    if len((reason or "").strip()) < 2:
-        raise InvalidInput("a reason is required for every decision", code="reason_required")
+def find_appeal_view(session: Session, appeal_id: int) -> AppealView:
+    return appeal_view(get_appeal(session, appeal_id))
+
+
+def decide_appeal(session: Session, appeal_id: int, user: User, overturn: bool, reason: str) -> AppealView:
+    from qinglang.services.review.decisions import require_reason
+
+    reason = require_reason(reason)
     appeal = get_appeal(session, appeal_id)
-    if appeal.status != "open":
-        raise Conflict(f"appeal {appeal_id} is already {appeal.status}", code="appeal_settled")
     action = enforcement.get_action(session, appeal.action_id)
-    if user.id in (action.decided_by, action.approved_by):
-        raise Forbidden("an appeal goes to a different reviewer than the one who decided", code="appeal_same_reviewer")
-    appeal.status = "overturned" if overturn else "upheld"
-    appeal.decided_by, appeal.reason, appeal.decided_at = user.id, reason.strip(), utcnow()
-    record(session, user.actor, f"appeal.{appeal.status}", "appeal", appeal.id, action_id=action.id)
-    if overturn and action.status == "active":
-        enforcement.revert_action(session, action, actor=user.actor, reason=f"appeal {appeal.id}: {reason.strip()}")
-    return appeal
-
-
-def list_open_appeals(session: Session) -> Sequence[Appeal]:
-    return session.execute(select(Appeal).where(Appeal.status == "open").order_by(Appeal.id)).scalars().all()
-
-
-def find_appeal(session: Session, appeal_id: int) -> Appeal | None:
-    return session.get(Appeal, appeal_id)
+    facts = AppealFacts(AppealStatus(appeal.status), ActionKind(action.kind),
+                        find_reviewer(session, action.decided_by), find_reviewer(session, action.approved_by))
+    verdict = judge_appeal(facts, user.reviewer, overturn)
+    if isinstance(verdict, Refusal):
+        raise verdict.error()
+    settled = {"status": verdict, "decided_by": user.id, "reason": reason, "decided_at": utcnow()}
+    if not compare_and_set(session, Appeal, appeal.id, {"status": AppealStatus.OPEN}, settled):
+        session.refresh(appeal)
+        raise Conflict(f"appeal {appeal_id} is already {appeal.status}", code="appeal_settled")
+    session.refresh(appeal)
+    append_audit_event(session, user.actor, f"appeal.{verdict}", "appeal", appeal.id, {"action_id": action.id})
+    if verdict is AppealStatus.OVERTURNED:
+        try:
+            enforcement.revert_action(session, action, actor=user.actor, reason=f"appeal {appeal.id}: {reason}")
+        except Conflict:
+            pass  # the action ended meanwhile (it expired): there is nothing left to undo
+    return appeal_view(appeal)

@@ -4,14 +4,26 @@ reviews is computed from the decisions table."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qinglang.services.review.cases import open_case
+from qinglang.domain.review import (
+    CHOICES,
+    REPORT_REASONS,
+    ApprovalStatus,
+    CaseSource,
+    DecisionStage,
+    ReviewerRole,
+    TargetKind,
+)
+from qinglang.domain.values import require_text
+from qinglang.errors import InvalidInput
+from qinglang.services.review.cases import NewCase, open_case
 from qinglang.services.review.users import User, require_rank
-from qinglang.storage.tables.review import Approval, Case, CaseDecision, ReviewUser
+from qinglang.services.review.views import CaseSummary, case_summary
+from qinglang.storage.tables.review import Approval, CaseDecision, ReviewUser
 
 
 def seed_known_answer(
@@ -25,39 +37,51 @@ def seed_known_answer(
     title: str,
     body: str,
     review,
-) -> Case:
+) -> CaseSummary:
     """A case that looks like any other in the queue, with the answer a lead expects."""
-    require_rank(user, "lead")
-    case = open_case(
-        session,
-        target_kind=target_kind,
-        target_id=target_id,
-        source="calibration",
-        queue=queue,
-        severity=2,
-        sla_hours=review.sla_hours,
-        actor=user.actor,
-        known_answer=known_answer,
-    )
-    case.title, case.body = title, body
-    return case
+    require_rank(user, ReviewerRole.LEAD)
+    for name, value in (("target_id", target_id), ("title", title), ("body", body)):
+        require_text(value, name)
+    if not target_id.strip() or len(target_id) > 128:
+        raise InvalidInput("give the calibration case a target id of 1 to 128 characters", code="invalid_request")
+    if queue not in REPORT_REASONS:
+        raise InvalidInput(f"queue must be one of {', '.join(REPORT_REASONS)}", code="invalid_request")
+    if known_answer not in CHOICES:
+        raise InvalidInput(f"the known answer must be one of {', '.join(CHOICES)}", code="invalid_request")
+    new = NewCase(TargetKind(target_kind), target_id.strip(), CaseSource.CALIBRATION, queue, 2,
+                  known_answer=known_answer, title=title, body=body)
+    return case_summary(open_case(session, new, sla_hours=review.sla_hours, actor=user.actor))
 
 
-def agreement(session: Session) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """One reviewer's calibration record: known-answer cases answered and matched; severe requests made and
+    upheld by a second senior; and the share of both that agreed."""
+
+    reviewer: str
+    known: int
+    known_agreed: int
+    second: int
+    second_agreed: int
+    rate: float | None
+
+
+def agreement(session: Session) -> list[Agreement]:
     """Per reviewer: calibration answers and how many matched; severe requests and how many a senior upheld."""
     stats: dict[int, dict[str, int]] = defaultdict(
         lambda: {"known": 0, "known_agreed": 0, "second": 0, "second_agreed": 0}
     )
     for d in session.execute(
-        select(CaseDecision).where(CaseDecision.agrees.is_not(None), CaseDecision.stage == "review")
+        select(CaseDecision).where(CaseDecision.agrees.is_not(None), CaseDecision.stage == DecisionStage.REVIEW)
     ).scalars():
         stats[d.reviewer_id]["known"] += 1
         stats[d.reviewer_id]["known_agreed"] += int(bool(d.agrees))
-    for a in session.execute(select(Approval).where(Approval.status != "pending")).scalars():
+    settled = (ApprovalStatus.APPROVED, ApprovalStatus.ESCALATED)
+    for a in session.execute(select(Approval).where(Approval.status.in_(settled))).scalars():
         stats[a.requested_by]["second"] += 1
-        stats[a.requested_by]["second_agreed"] += int(a.status == "approved")
+        stats[a.requested_by]["second_agreed"] += int(a.status == ApprovalStatus.APPROVED)
     names = dict(session.execute(select(ReviewUser.id, ReviewUser.username)).all())
-    return [{"reviewer": names.get(uid, str(uid)), **s, "rate": _rate(s)} for uid, s in sorted(stats.items())]
+    return [Agreement(names.get(uid, str(uid)), rate=_rate(s), **s) for uid, s in sorted(stats.items())]
 
 
 def _rate(s: dict[str, int]) -> float | None:

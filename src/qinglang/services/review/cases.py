@@ -1,43 +1,98 @@
-"""Cases: opening, merging reports on one target, the case view with account history, queue listings."""
+"""Opening cases: the one way a report, a ``review`` verdict, the strike threshold or a platform opens a case.
+
+A target has at most one open case (a partial unique index on ``review_cases``), so everything said about it
+lands in one place. :func:`open_case` is written so that many openers at the same moment agree on that case:
+
+1. ``INSERT ... ON CONFLICT DO NOTHING`` — the one opener that inserts gets the ``case.opened`` audit event;
+   the others find the index holding a twin (PostgreSQL makes them wait for the inserter to commit; SQLite runs
+   writers one at a time) and insert nothing;
+2. read the open case back, now certainly there;
+3. a later opener can only raise its severity (and bring the SLA deadline forward), in one atomic ``UPDATE``.
+
+Counting reports on the case is the report entrance's job (``reports``), also by atomic ``UPDATE``.
+Calibration cases (``known_answer``) are outside the index: a lead may seed any number.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case as when
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
-from qinglang.errors import NotFound
-from qinglang.services.review import scoring
-from qinglang.services.review.audit import record
-from qinglang.storage.base import utcnow
-from qinglang.storage.tables.core import AccountRow, ContentVersionRow, DecisionRow, SignalRow
-from qinglang.storage.tables.review import Action, Case, Report, Strike
+from qinglang.domain.model import HARM_CATEGORIES, Category, Decision, Verdict
+from qinglang.domain.review import OPEN_CASE_STATES, CaseSource, CaseStatus, TargetKind, queue_for, scoring
+from qinglang.domain.values import require_text
+from qinglang.errors import Conflict
+from qinglang.services.review.case_store import get_case
+from qinglang.storage.atomic import insert_or_nothing
+from qinglang.storage.base import UtcDateTime, utcnow
+from qinglang.storage.sql_audit import append_audit_event
+from qinglang.storage.tables.core import AccountRow, ContentVersionRow, DecisionRow
+from qinglang.storage.tables.review import Case
 
-OPEN_STATES = ("open", "claimed", "pending_approval")
+_HARM = frozenset(c.value for c in HARM_CATEGORIES)
+
+__all__ = ["NewCase", "find_open_case", "get_case", "open_case", "open_for_decision", "record_manual_decision"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewCase:
+    target_kind: TargetKind
+    target_id: str
+    source: CaseSource
+    queue: str
+    severity: int
+    known_answer: str | None = None
+    title: str = ""
+    body: str = ""
 
 
 def find_open_case(session: Session, target_kind: str, target_id: str) -> Case | None:
-    stmt = select(Case).where(
-        Case.target_kind == target_kind, Case.target_id == target_id, Case.status.in_(OPEN_STATES)
-    )
-    return session.execute(stmt.order_by(Case.id).limit(1)).scalar_one_or_none()
-
-
-def get_case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"no case {case_id}", code="case_not_found")
-    return case
+    stmt = select(Case).where(Case.target_kind == target_kind, Case.target_id == target_id,
+                              Case.status.in_(OPEN_CASE_STATES), Case.known_answer.is_(None))
+    return session.execute(stmt.execution_options(populate_existing=True).limit(1)).scalar_one_or_none()
 
 
 def target_account(session: Session, target_kind: str, target_id: str) -> str | None:
-    if target_kind == "account":
+    if target_kind == TargetKind.ACCOUNT:
         return target_id
     stmt = select(ContentVersionRow.account_id).where(ContentVersionRow.content_id == target_id)
     return session.execute(stmt.order_by(ContentVersionRow.pk.desc()).limit(1)).scalar()
+
+
+def open_case(session: Session, new: NewCase, *, sla_hours: dict[str, int], actor: str) -> Case:
+    """Open a case on the target, or return its open case (raising the severity if this one is graver)."""
+    require_text(new.target_id, "target_id")
+    account_id = target_account(session, new.target_kind, new.target_id)
+    values = _row_values(session, new, account_id, sla_hours)
+    for _ in range(3):  # the open twin may close between our insert and our read: then insert again
+        inserted = insert_or_nothing(session, Case, values)
+        if inserted is not None:
+            append_audit_event(session, actor, "case.opened", "case", inserted,
+                               {"target": f"{new.target_kind}:{new.target_id}", "source": new.source})
+            return _prioritised(session, inserted)
+        case = find_open_case(session, new.target_kind, new.target_id)
+        if case is not None:
+            _raise_severity(session, case, new.severity, values["sla_due_at"])
+            return _prioritised(session, case.id)
+    raise Conflict("this target's case is changing quickly; try again", code="case_busy")
+
+
+def _prioritised(session: Session, case_id: int) -> Case:
+    refresh_priority(session, case_id)
+    return get_case(session, case_id, fresh=True)
+
+
+def _row_values(session: Session, new: NewCase, account_id: str | None, sla_hours: dict[str, int]) -> dict:
+    now = utcnow()
+    return {"target_kind": new.target_kind, "target_id": new.target_id, "account_id": account_id,
+            "source": new.source, "queue": new.queue, "severity": new.severity, "reach": _reach(session, account_id),
+            "sla_due_at": scoring.sla_due(now, new.severity, sla_hours), "known_answer": new.known_answer,
+            "created_at": now, "evidence": [], "images": [], "title": new.title, "body": new.body,
+            "status": CaseStatus.OPEN, "version": 0}
 
 
 def _reach(session: Session, account_id: str | None) -> int:
@@ -46,168 +101,62 @@ def _reach(session: Session, account_id: str | None) -> int:
     return session.execute(select(AccountRow.followers).where(AccountRow.id == account_id)).scalar() or 0
 
 
-def open_case(
-    session: Session,
-    *,
-    target_kind: str,
-    target_id: str,
-    source: str,
-    queue: str,
-    severity: int,
-    sla_hours: dict[str, int],
-    actor: str,
-    known_answer: str | None = None,
-) -> Case:
-    """Open a new case, or return the open case on the same target (reports and verdicts merge)."""
-    existing = find_open_case(session, target_kind, target_id) if known_answer is None else None
-    if existing is not None:
-        if severity > existing.severity:
-            existing.severity = severity
-            existing.sla_due_at = min(existing.sla_due_at, scoring.sla_due(utcnow(), severity, sla_hours))
-        refresh_priority(session, existing)
-        return existing
-    account_id = target_account(session, target_kind, target_id)
-    now = utcnow()
-    case = Case(
-        target_kind=target_kind,
-        target_id=target_id,
-        account_id=account_id,
-        source=source,
-        queue=queue,
-        severity=severity,
-        reach=_reach(session, account_id),
-        sla_due_at=scoring.sla_due(now, severity, sla_hours),
-        known_answer=known_answer,
-        created_at=now,
-        evidence=[],
-        images=[],
-    )
-    session.add(case)
-    session.flush()
-    refresh_priority(session, case)
-    record(session, actor, "case.opened", "case", case.id, target=f"{target_kind}:{target_id}", source=source)
-    return case
-
-
-def refresh_priority(session: Session, case: Case) -> None:
-    age = (utcnow() - case.created_at).total_seconds() / 3600
-    case.priority = scoring.priority(case.severity, case.reach, case.reporter_weight, age)
-
-
-def list_queue(session: Session, *, queue: str | None = None, status: Sequence[str] = OPEN_STATES, limit: int = 100):
-    stmt = select(Case).where(Case.status.in_(status))
-    if queue:
-        stmt = stmt.where(Case.queue == queue)
-    return session.execute(stmt.order_by(Case.priority.desc(), Case.id).limit(limit)).scalars().all()
-
-
-def queue_counts(session: Session) -> dict[str, int]:
-    stmt = select(Case.queue, func.count()).where(Case.status.in_(("open", "claimed"))).group_by(Case.queue)
-    return {q: n for q, n in session.execute(stmt)}
-
-
-@dataclass
-class CaseView:
-    """Everything the case page shows."""
-
-    case: Case
-    title: str = ""
-    text: str = ""
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    reports: list[Report] = field(default_factory=list)
-    past_actions: list[Action] = field(default_factory=list)
-    strikes: int = 0
-    other_cases: list[Case] = field(default_factory=list)
-    other_content: list[str] = field(default_factory=list)
-
-
-def case_view(session: Session, case_id: int) -> CaseView:
-    case = get_case(session, case_id)
-    view = CaseView(case=case, title=case.title, text=case.body, evidence=list(case.evidence or []))
-    if case.target_kind == "content":
-        _load_content(session, case.target_id, view)
-    view.reports = list(session.execute(select(Report).where(Report.case_id == case.id).order_by(Report.id)).scalars())
-    if case.account_id:
-        _load_history(session, case, view)
-    return view
-
-
-def _load_content(session: Session, content_id: str, view: CaseView) -> None:
-    stmt = select(ContentVersionRow).where(ContentVersionRow.content_id == content_id)
-    row = session.execute(stmt.order_by(ContentVersionRow.pk.desc()).limit(1)).scalar_one_or_none()
-    if row is None:
+def _raise_severity(session: Session, case: Case, severity: int, due) -> None:
+    if severity <= case.severity:
         return
-    view.title, view.text = row.title, row.body_text
-    signals = session.execute(select(SignalRow).where(SignalRow.content_version_id == row.pk)).scalars()
-    view.evidence = [
-        {**ev, "detector": s.detector, "label": s.label, "score": s.score} for s in signals for ev in (s.evidence or [])
-    ]
+    due = literal(due, UtcDateTime())
+    session.execute(update(Case).where(Case.id == case.id).values(
+        severity=when((Case.severity < severity, severity), else_=Case.severity),
+        sla_due_at=when((Case.sla_due_at > due, due), else_=Case.sla_due_at),
+    ).execution_options(synchronize_session=False))
 
 
-def _load_history(session: Session, case: Case, view: CaseView) -> None:
-    acc = case.account_id
-    targets = _account_targets(session, acc)
-    view.other_content = [t for t in targets[1:] if t != case.target_id][:20]
-    view.past_actions = list(
-        session.execute(select(Action).where(Action.target_id.in_(targets)).order_by(Action.id.desc()).limit(20))
-        .scalars()
-    )
-    view.strikes = session.execute(
-        select(func.count()).select_from(Strike).where(Strike.account_id == acc, Strike.active.is_(True))
-    ).scalar_one()
-    view.other_cases = list(
-        session.execute(
-            select(Case).where(Case.account_id == acc, Case.id != case.id).order_by(Case.id.desc()).limit(20)
-        ).scalars()
-    )
+def refresh_priority(session: Session, case_id: int) -> None:
+    """Recompute a case's priority from its current row (call it after changing what priority reads)."""
+    case = get_case(session, case_id, fresh=True)
+    age = (utcnow() - case.created_at).total_seconds() / 3600
+    value = scoring.priority(case.severity, case.reach, case.reporter_weight, age)
+    session.execute(update(Case).where(Case.id == case_id).values(priority=value)
+                    .execution_options(synchronize_session=False))
 
 
-def _account_targets(session: Session, account_id: str) -> list[str]:
-    contents = session.execute(
-        select(ContentVersionRow.content_id).where(ContentVersionRow.account_id == account_id).distinct()
-    ).scalars()
-    return [account_id, *contents]
-
-
-def case_to_dict(case: Case) -> dict[str, Any]:
-    return {
-        "id": case.id,
-        "target_kind": case.target_kind,
-        "target_id": case.target_id,
-        "account_id": case.account_id,
-        "source": case.source,
-        "queue": case.queue,
-        "severity": case.severity,
-        "priority": round(case.priority, 2),
-        "report_count": case.report_count,
-        "status": case.status,
-        "outcome": case.outcome,
-        "sla_due_at": case.sla_due_at.isoformat(),
-        "created_at": case.created_at.isoformat(),
-    }
-
-
-def open_for_verdict(session: Session, *, content_id: str, verdict: str, category: str, sla_hours: dict[str, int],
-                     actor: str = "policy") -> Case | None:
-    """Open (or merge into) a case for a stored content version whose automatic verdict needs a human."""
-    if verdict != "review":
+def open_for_decision(session: Session, content_id: str, decision: Decision, *, sla_hours: dict[str, int],
+                      actor: str) -> Case | None:
+    """The case for a stored content version whose automatic verdict needs a person (``review``); queue = the
+    category, severity = the strongest signal's (2 when none is graded)."""
+    if decision.verdict is not Verdict.REVIEW:
         return None
-    queue = category if category in scoring.REASON_SEVERITY else "other"
-    return open_case(session, target_kind="content", target_id=content_id, source="verdict", queue=queue,
-                     severity=scoring.REASON_SEVERITY[queue], sla_hours=sla_hours, actor=actor)
+    severities = [s.severity for o in decision.outcomes if o.status == "ok" for s in o.signals]
+    severity = min(max([*severities, 0]) or 2, 3)
+    new = NewCase(TargetKind.CONTENT, content_id, CaseSource.VERDICT, queue_for(decision.category), severity)
+    return open_case(session, new, sla_hours=sla_hours, actor=actor)
 
 
-def record_manual_decision(session: Session, case: Case, verdict: str, actor: str) -> None:
-    """A reviewer's decision on content becomes its current decision (manual outranks automatic)."""
-    if case.target_kind != "content" or case.known_answer:
+def record_manual_decision(session: Session, case: Case, block: bool, actor: str) -> None:
+    """A reviewer's verdict on an article becomes its current decision (manual outranks automatic)."""
+    if case.target_kind != TargetKind.CONTENT or case.known_answer:
         return
     stmt = select(ContentVersionRow.pk).where(ContentVersionRow.content_id == case.target_id)
     version_pk = session.execute(stmt.order_by(ContentVersionRow.pk.desc()).limit(1)).scalar()
     if version_pk is None:
         return
-    for row in session.execute(select(DecisionRow).where(DecisionRow.content_version_id == version_pk,
-                                                         DecisionRow.is_current.is_(True))).scalars():
-        row.is_current = False
-    category = case.queue if verdict == "block" and case.queue in scoring.REASON_SEVERITY else "none"
-    session.add(DecisionRow(content_version_id=version_pk, verdict=verdict, category=category, labels=[],
+    session.execute(update(DecisionRow).where(DecisionRow.content_version_id == version_pk,
+                                              DecisionRow.is_current.is_(True)).values(is_current=False))
+    verdict = Verdict.BLOCK if block else Verdict.PASS
+    category = case.queue if block and case.queue in _HARM else Category.NONE.value
+    session.add(DecisionRow(content_version_id=version_pk, verdict=verdict.value, category=category, labels=[],
                             scores={}, rules=[f"manual:case-{case.id}"], decided_by=actor, is_current=True))
+
+
+def queue_counts(session: Session) -> dict[str, int]:
+    stmt = (select(Case.queue, func.count()).where(Case.status.in_((CaseStatus.OPEN, CaseStatus.CLAIMED)))
+            .group_by(Case.queue))
+    return {q: n for q, n in session.execute(stmt)}
+
+
+def list_open(session: Session, *, queue: str | None = None, statuses: Sequence[str] = OPEN_CASE_STATES,
+              limit: int = 100) -> Sequence[Case]:
+    stmt = select(Case).where(Case.status.in_(statuses))
+    if queue:
+        stmt = stmt.where(Case.queue == queue)
+    return session.execute(stmt.order_by(Case.priority.desc(), Case.id).limit(limit)).scalars().all()

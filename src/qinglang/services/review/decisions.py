@@ -1,141 +1,104 @@
-"""Reviewer decisions with editorial responsibility: a reason is required, the decider is recorded, severe
-actions (close, blacklist) wait for a second approver of senior rank, disagreement escalates to a lead, and
-calibration cases with known answers measure each reviewer's agreement."""
+"""Reviewer decisions with editorial responsibility, written like the screener: parse, ask the rules, carry out
+what they asked for.
+
+1. **Parse** the answer (``pass``, ``escalate`` or an action kind) and the reason; a suspension's days.
+2. **Move the case** through ``case_store.advance`` — the pure transition, persisted by compare-and-set. Two
+   identical decisions racing (a double click, two workers) reach this step together; one moves the case and
+   the other is refused (``case_closed``), so what follows happens once.
+3. **Record** the decision (the reviewer, the stage, the reason, whether it matches a calibration answer).
+4. **Carry out the effects** the transition returned, in order, in the same transaction: the content's new
+   current decision, the reports settled (and rewards credited), the approval requested, the actions applied.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from qinglang.errors import Conflict, Forbidden, InvalidInput, NotFound
-from qinglang.services.review import enforcement, reports, rewards
-from qinglang.services.review.audit import record
-from qinglang.services.review.cases import get_case, record_manual_decision
-from qinglang.services.review.queue import require_claim
-from qinglang.services.review.users import User, require_rank
+from qinglang.domain.review import (
+    CHOICES,
+    ESCALATE,
+    PASS,
+    ActionKind,
+    ActionTarget,
+    ApprovalStatus,
+    Approve,
+    Decide,
+    DecisionStage,
+    Disagree,
+    Enforce,
+    Escalate,
+    RecordVerdict,
+    RequestApproval,
+    SettleReports,
+    TargetKind,
+)
+from qinglang.domain.review.vocabulary import ACTIONS
+from qinglang.domain.values import require_text
+from qinglang.errors import InvalidInput, NotFound
+from qinglang.services.review import cases, enforcement, reports, rewards
+from qinglang.services.review.case_store import Advanced, advance
+from qinglang.services.review.users import User
+from qinglang.services.review.views import Outcome
 from qinglang.storage.base import utcnow
+from qinglang.storage.sql_audit import append_audit_event
 from qinglang.storage.tables.review import Approval, Case, CaseDecision
 
-CHOICES = ("pass", "escalate", *enforcement.ACTION_KINDS)
+MAX_REASON_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    case_id: int
-    status: str
-    action_ids: tuple[int, ...] = ()
-    approval_id: int | None = None
+class _Context:
+    """What carrying out effects needs besides the effect."""
+
+    user: User
+    reason: str
+    review: Any
+    params: dict[str, Any] = field(default_factory=dict)
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
+def require_reason(reason: str) -> str:
+    reason = require_text(reason or "", "reason").strip()
     if len(reason) < 2:
         raise InvalidInput("a reason is required for every decision", code="reason_required")
-    return reason[:2000]
+    return reason[:MAX_REASON_CHARS]
 
 
-def decide(
-    session: Session,
-    case_id: int,
-    user: User,
-    choice: str,
-    reason: str,
-    *,
-    review,
-    params: dict[str, Any] | None = None,
-) -> Outcome:
-    require_rank(user, "reviewer")
-    reason = _reason(reason)
+def parse_choice(choice: str):
     if choice not in CHOICES:
         raise InvalidInput(f"unknown decision {choice!r}; use one of {', '.join(CHOICES)}", code="decision_unknown")
-    case = get_case(session, case_id)
-    require_claim(case, user)
-    agrees = (choice == case.known_answer) if case.known_answer else None
-    session.add(
-        CaseDecision(case_id=case.id, reviewer_id=user.id, stage="review", choice=choice, reason=reason, agrees=agrees)
-    )
-    record(session, user.actor, "case.decided", "case", case.id, choice=choice, reason=reason)
-    if case.known_answer:
-        return _close(case, user, "calibration")
-    if choice == "pass":
-        reports.settle_reports(session, case.id, verified=False)
-        record_manual_decision(session, case, "pass", user.actor)
-        return _close(case, user, "no_violation")
-    if choice == "escalate":
-        case.tier, case.status, case.claimed_by, case.lease_expires_at = min(case.tier + 1, 2), "open", None, None
-        return Outcome(case.id, "escalated")
-    return _enforce(session, case, user, choice, reason, review, params or {})
+    return None if choice == PASS else (ESCALATE if choice == ESCALATE else ActionKind(choice))
 
 
-def _close(case: Case, user: User | None, outcome: str, action_ids: tuple[int, ...] = ()) -> Outcome:
-    case.status, case.outcome, case.closed_at = "closed", outcome, utcnow()
-    case.claimed_by, case.lease_expires_at = None, None
-    if user is not None:
-        case.decided_by = user.id
-    return Outcome(case.id, "closed", action_ids)
+def decide(session: Session, case_id: int, user: User, choice: str, reason: str, *, review,
+           params: dict[str, Any] | None = None) -> Outcome:
+    """A reviewer's answer on a case they hold."""
+    reason, answer, now = require_reason(reason), parse_choice(choice), utcnow()
+    params = dict(params or {})
+    if answer == ActionKind.SUSPEND:
+        params["days"] = enforcement.suspend_days(params.get("days", ""))
+    event = Escalate(user.reviewer, now) if answer == ESCALATE else Decide(user.reviewer, now, answer)
+    moved = advance(session, case_id, event)
+    agrees = (choice == moved.case.known_answer) if moved.case.known_answer else None
+    _record(session, moved.case, user, DecisionStage.REVIEW, choice, reason, agrees)
+    return _carry_out(session, moved, _Context(user, reason, review, params))
 
 
-def _target_for(case: Case, kind: str, params: dict[str, Any]) -> tuple[str, str]:
-    wants = enforcement.ACTION_KINDS[kind][0]
-    if wants == "content":
-        if case.target_kind != "content":
-            raise InvalidInput(f"{kind} applies to an article; this case is about an account", code="action_target")
-        return "content", case.target_id
-    if wants == "account":
-        if not case.account_id:
-            raise InvalidInput("the account of this article is unknown to qinglang", code="action_target")
-        return "account", case.account_id
-    return params.get("list_kind", "account"), params.get("value") or case.account_id or case.target_id
-
-
-def _enforce(session, case: Case, user: User, kind: str, reason: str, review, params) -> Outcome:
-    action_ids = []
-    record_manual_decision(session, case, "block", user.actor)
-    if case.target_kind == "content" and kind not in ("take_down", "disable_links"):
-        # a stronger step against the account also takes the article off the shelves
-        action_ids.append(_act(session, case, user, "take_down", reason, review, {}, None).id)
-    _verify(session, case, review)
-    lead_resolves = case.tier >= 2 and user.rank >= 2
-    if kind in enforcement.SEVERE_KINDS and not lead_resolves:
-        _target_for(case, kind, params)
-        approval = Approval(case_id=case.id, kind=kind, params=params, requested_by=user.id, reason=reason)
-        session.add(approval)
-        session.flush()
-        case.status, case.outcome, case.decided_by = "pending_approval", "violation", user.id
-        case.claimed_by, case.lease_expires_at = None, None
-        record(session, user.actor, "approval.requested", "approval", approval.id, case_id=case.id, kind=kind)
-        return Outcome(case.id, "pending_approval", tuple(action_ids), approval.id)
-    action_ids.append(_act(session, case, user, kind, reason, review, params, None).id)
-    return _close(case, user, "violation", tuple(action_ids))
-
-
-def _act(session, case: Case, user: User, kind: str, reason: str, review, params, approver: int | None):
-    target_kind, target_id = _target_for(case, kind, params)
-    return enforcement.apply_action(
-        session,
-        kind=kind,
-        target_kind=target_kind,
-        target_id=target_id,
-        actor=user.actor,
-        reason=reason,
-        account_id=case.account_id,
-        case_id=case.id,
-        decided_by=user.id if approver is None else None,
-        approved_by=approver,
-        params=params,
-        review=review,
-    )
-
-
-def _verify(session: Session, case: Case, review) -> None:
-    settled = reports.settle_reports(session, case.id, verified=True)
-    if settled:
-        rewards.credit_case(
-            session, case, settled, amount=review.reward_cents, monthly_cap=review.reward_cap_cents_per_month
-        )
+def settle_approval(session: Session, approval_id: int, user: User, agree: bool, reason: str, *, review) -> Outcome:
+    """A second senior approves (the action is applied) or disagrees (the case goes to a lead)."""
+    reason = require_reason(reason)
+    approval = get_approval(session, approval_id)
+    moved = advance(session, approval.case_id, Approve(user.reviewer) if agree else Disagree(user.reviewer))
+    status = ApprovalStatus.APPROVED if agree else ApprovalStatus.ESCALATED
+    session.execute(update(Approval).where(Approval.id == approval.id, Approval.status == ApprovalStatus.PENDING)
+                    .values(status=status, decided_by=user.id).execution_options(synchronize_session=False))
+    _record(session, moved.case, user, DecisionStage.APPROVAL, approval.kind if agree else "disagree", reason, agree)
+    append_audit_event(session, user.actor, f"approval.{status}", "approval", approval.id, {"reason": reason})
+    context = _Context(user, approval.reason, review, dict(approval.params or {}))
+    return _carry_out(session, moved, context, approval_id=approval.id)
 
 
 def get_approval(session: Session, approval_id: int) -> Approval:
@@ -145,39 +108,63 @@ def get_approval(session: Session, approval_id: int) -> Approval:
     return approval
 
 
-def settle_approval(session: Session, approval_id: int, user: User, agree: bool, reason: str, *, review) -> Outcome:
-    """A second senior approves (the action is applied) or disagrees (the case goes to a lead)."""
-    require_rank(user, "senior")
-    reason = _reason(reason)
-    approval = get_approval(session, approval_id)
-    if approval.status != "pending":
-        raise Conflict(f"this approval is already {approval.status}", code="approval_settled")
-    if approval.requested_by == user.id:
-        raise Forbidden("two-person rule: a different senior reviewer must approve", code="two_person_rule")
-    case = get_case(session, approval.case_id)
-    approval.decided_by = user.id
-    session.add(
-        CaseDecision(
-            case_id=case.id,
-            reviewer_id=user.id,
-            stage="approval",
-            choice=approval.kind if agree else "disagree",
-            reason=reason,
-            agrees=agree,
-        )
-    )
-    if not agree:
-        approval.status = "escalated"
-        case.status, case.tier = "open", 2
-        record(session, user.actor, "approval.escalated", "approval", approval.id, reason=reason)
-        return Outcome(case.id, "escalated", (), approval.id)
-    approval.status = "approved"
-    record(session, user.actor, "approval.approved", "approval", approval.id, reason=reason)
-    action = _act(session, case, user, approval.kind, approval.reason, review, approval.params, user.id)
-    action.decided_by = approval.requested_by
-    case.status, case.closed_at = "closed", utcnow()
-    return Outcome(case.id, "closed", (action.id,), approval.id)
+def _record(session: Session, case: Case, user: User, stage: DecisionStage, choice: str, reason: str,
+            agrees: bool | None) -> None:
+    session.add(CaseDecision(case_id=case.id, reviewer_id=user.id, stage=stage, choice=choice, reason=reason,
+                             agrees=agrees))
+    if stage is DecisionStage.REVIEW:
+        append_audit_event(session, user.actor, "case.decided", "case", case.id, {"choice": choice, "reason": reason})
 
 
-def list_pending_approvals(session: Session):
-    return session.execute(select(Approval).where(Approval.status == "pending").order_by(Approval.id)).scalars().all()
+def _carry_out(session: Session, moved: Advanced, ctx: _Context, *, approval_id: int | None = None) -> Outcome:
+    action_ids: list[int] = []
+    for effect in moved.effects:
+        found = _EFFECTS[type(effect)](session, moved.case, effect, ctx)
+        if isinstance(effect, Enforce):
+            action_ids.append(found)
+        elif isinstance(effect, RequestApproval):
+            approval_id = found
+    return Outcome(moved.case.id, moved.after.status, moved.after.tier, tuple(action_ids), approval_id)
+
+
+def _record_verdict(session: Session, case: Case, effect: RecordVerdict, ctx: _Context) -> None:
+    cases.record_manual_decision(session, case, effect.block, ctx.user.actor)
+
+
+def _settle_reports(session: Session, case: Case, effect: SettleReports, ctx: _Context) -> None:
+    settled = reports.settle_reports(session, case.id, verified=effect.verified)
+    if effect.verified and settled:
+        rewards.credit_case(session, case, settled, amount=ctx.review.reward_cents,
+                            monthly_cap=ctx.review.reward_cap_cents_per_month)
+
+
+def _request_approval(session: Session, case: Case, effect: RequestApproval, ctx: _Context) -> int:
+    approval = Approval(case_id=case.id, kind=effect.kind, params=ctx.params, requested_by=effect.requested_by,
+                        reason=ctx.reason, status=ApprovalStatus.PENDING)
+    session.add(approval)
+    session.flush()
+    append_audit_event(session, ctx.user.actor, "approval.requested", "approval", approval.id,
+                       {"case_id": case.id, "kind": effect.kind})
+    return approval.id
+
+
+def _enforce(session: Session, case: Case, effect: Enforce, ctx: _Context) -> int:
+    target_kind, target_id = _target(case, effect.kind, ctx.params)
+    params = ctx.params if effect.kind in (ActionKind.SUSPEND, ActionKind.BLACKLIST) else {}
+    new = enforcement.NewAction(effect.kind, target_kind, target_id, ctx.reason, account_id=case.account_id,
+                                case_id=case.id, decided_by=effect.decided_by, approved_by=effect.approved_by,
+                                params=params)
+    return enforcement.apply_action(session, new, actor=ctx.user.actor, review=ctx.review).id
+
+
+def _target(case: Case, kind: ActionKind, params: dict[str, Any]) -> tuple[str, str]:
+    wants = ACTIONS[kind].target
+    if wants is ActionTarget.CONTENT:
+        return TargetKind.CONTENT, case.target_id
+    if wants is ActionTarget.ACCOUNT:
+        return TargetKind.ACCOUNT, case.account_id
+    return params.get("list_kind", "account"), params.get("value") or case.account_id or case.target_id
+
+
+_EFFECTS = {RecordVerdict: _record_verdict, SettleReports: _settle_reports, RequestApproval: _request_approval,
+            Enforce: _enforce}

@@ -3,7 +3,13 @@
 Each event is POSTed as JSON with ``X-Qinglang-Event-Id`` and ``X-Qinglang-Signature: t=<unix>,v1=<hex>`` where
 ``v1 = HMAC-SHA256(secret, "<t>.<body>")``. Delivery is at-least-once: a worker leases a batch, posts, then marks
 each event delivered; a worker that dies mid-delivery leaves its lease to expire and another worker redelivers
-with the same event id, which the receiver uses to deduplicate. Failures back off exponentially."""
+with the same event id, which the receiver uses to deduplicate. Failures back off exponentially.
+
+The lease is **renewed right before each POST** (a compare-and-set on the lease owner): a batch whose earlier
+deliveries were slow would otherwise outlive its lease, another worker would take the rest, and both would post
+them. If the renewal finds the event taken over, this worker skips it. The lease (``review.webhook_lease_seconds``,
+60 s) is longer than one POST may take (``review.webhook_timeout_seconds``, 10 s; the settings refuse otherwise),
+so a renewed event cannot be taken while it is being posted."""
 
 from __future__ import annotations
 
@@ -11,16 +17,18 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from qinglang.services.review.audit import record
+from qinglang.domain.review import OutboxStatus
+from qinglang.storage.atomic import compare_and_set
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
+from qinglang.storage.sql_audit import append_audit_event
 from qinglang.storage.tables.review import OutboxEvent
 
 SIGNATURE_HEADER = "X-Qinglang-Signature"
@@ -57,11 +65,12 @@ class Leased:
     attempts: int
 
 
-def lease_batch(factory: sessionmaker[Session], owner: str, *, limit: int = 20) -> list[Leased]:
+def lease_batch(factory: sessionmaker[Session], owner: str, *, limit: int = 20,
+                lease_seconds: float = LEASE_SECONDS) -> list[Leased]:
     """Lease due events for ``owner``; an expired lease of a dead worker is taken over."""
     now = utcnow()
     free = and_(
-        OutboxEvent.status == "pending",
+        OutboxEvent.status == OutboxStatus.PENDING,
         OutboxEvent.next_attempt_at <= now,
         or_(OutboxEvent.lease_owner.is_(None), OutboxEvent.lease_expires_at < now),
     )
@@ -75,7 +84,7 @@ def lease_batch(factory: sessionmaker[Session], owner: str, *, limit: int = 20) 
         session.execute(
             update(OutboxEvent)
             .where(OutboxEvent.id.in_(ids), free)
-            .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=LEASE_SECONDS))
+            .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
             .execution_options(synchronize_session=False)
         )
         rows = session.execute(select(OutboxEvent).where(OutboxEvent.id.in_(ids), OutboxEvent.lease_owner == owner))
@@ -100,6 +109,14 @@ def httpx_poster(timeout: float = 10.0) -> Poster:
     return post
 
 
+def renew_lease(factory: sessionmaker[Session], event: Leased, owner: str, lease_seconds: float) -> bool:
+    """Extend our lease on one event; ``False`` when another worker has taken it over (then do not post it)."""
+    with transaction(factory) as session:
+        expected = {"lease_owner": owner, "status": OutboxStatus.PENDING}
+        until = utcnow() + timedelta(seconds=lease_seconds)
+        return compare_and_set(session, OutboxEvent, event.id, expected, {"lease_expires_at": until})
+
+
 def deliver_batch(
     factory: sessionmaker[Session],
     owner: str,
@@ -109,10 +126,13 @@ def deliver_batch(
     post: Poster,
     max_attempts: int = 10,
     backoff_base: float = 2.0,
+    lease_seconds: float = LEASE_SECONDS,
 ) -> int:
     """Deliver one leased batch; returns how many events were delivered."""
     delivered = 0
-    for event in lease_batch(factory, owner):
+    for event in lease_batch(factory, owner, lease_seconds=lease_seconds):
+        if not renew_lease(factory, event, owner, lease_seconds):
+            continue  # our lease ran out and another worker has it now
         headers = {
             "Content-Type": "application/json",
             EVENT_ID_HEADER: event.event_id,
@@ -131,24 +151,19 @@ def deliver_batch(
 def _settle(factory, event: Leased, owner: str, ok: bool, error: str, max_attempts: int, base: float) -> None:
     with transaction(factory) as session:
         row = session.get(OutboxEvent, event.id)
-        if row is None or row.lease_owner != owner or row.status != "pending":
+        if row is None or row.lease_owner != owner or row.status != OutboxStatus.PENDING:
             return  # our lease was taken over; the new owner settles it
         row.attempts += 1
         row.lease_owner, row.lease_expires_at = None, None
         if ok:
-            row.status, row.delivered_at = "delivered", utcnow()
-            record(session, "worker", "outbox.delivered", "outbox_event", row.event_id, attempts=row.attempts)
+            row.status, row.delivered_at = OutboxStatus.DELIVERED, utcnow()
+            append_audit_event(session, "worker", "outbox.delivered", "outbox_event", row.event_id,
+                               {"attempts": row.attempts})
             return
         row.last_error = error[:500]
         if row.attempts >= max_attempts:
-            row.status = "dead"
-            record(session, "worker", "outbox.dead", "outbox_event", row.event_id, error=row.last_error)
+            row.status = OutboxStatus.DEAD
+            append_audit_event(session, "worker", "outbox.dead", "outbox_event", row.event_id,
+                               {"error": row.last_error})
         else:
             row.next_attempt_at = utcnow() + timedelta(seconds=backoff_seconds(row.attempts, base))
-
-
-def list_events(session: Session, *, status: str | None = None, limit: int = 100) -> Sequence[OutboxEvent]:
-    stmt = select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit)
-    if status:
-        stmt = stmt.where(OutboxEvent.status == status)
-    return session.execute(stmt).scalars().all()

@@ -1,34 +1,54 @@
-"""The report entrance: validation, rate limits, screenshots through the safe image path, merging into cases,
-tracking codes and the public status a reader sees."""
+"""The report entrance: validation, rate limits, screenshots through the safe image path, merging into one case
+per target, tracking codes and the public status a reader sees.
+
+Filing is written so that the same report sent many times at once is one report, and many readers reporting
+one new target at once are one case counting every one of them:
+
+1. outside any transaction: validate, hash the reader's network and contact, decode the screenshots (CPU);
+2. ``cases.open_case`` — one open case per target, by a unique index (see there);
+3. ``INSERT`` the report ``ON CONFLICT DO NOTHING``: two partial unique indexes hold one *received* report per
+   (target, network) and per (target, contact); a repeat inserts nothing and gets the first report back;
+4. only a report that was inserted counts: ``report_count = report_count + 1`` and the reporter's weight, by
+   atomic ``UPDATE``; then its screenshots are stored and the case's priority refreshed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import io
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
-from qinglang.errors import InvalidInput, NotFound, RateLimited
-from qinglang.services.review import scoring
-from qinglang.services.review.audit import record
-from qinglang.services.review.cases import get_case, open_case, refresh_priority
+from qinglang.domain.review import (
+    REPORT_REASONS,
+    CaseOutcome,
+    CaseSource,
+    CaseStatus,
+    ReportStatus,
+    TargetKind,
+    scoring,
+)
+from qinglang.domain.review.vocabulary import QUEUE_SEVERITY
+from qinglang.domain.values import require_text
+from qinglang.errors import Conflict, InvalidInput, NotFound, RateLimited
+from qinglang.services.review.case_store import get_case
+from qinglang.services.review.cases import NewCase, open_case, refresh_priority
+from qinglang.services.review.views import ReportStatusView
+from qinglang.storage.atomic import insert_or_nothing
 from qinglang.storage.base import utcnow
-from qinglang.storage.tables.review import Media, Report
+from qinglang.storage.db import transaction
+from qinglang.storage.sql_audit import append_audit_event
+from qinglang.storage.tables.review import Case, Media, Report
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+_CODE = re.compile(f"QL-[{_CODE_ALPHABET}]{{10}}")
 FLOOD_REPORTS_PER_10_MIN = 10
-
-
-def _recent_on_case(session: Session, case_id: int) -> int:
-    since = utcnow() - timedelta(minutes=10)
-    stmt = select(func.count()).select_from(Report).where(Report.case_id == case_id, Report.created_at >= since)
-    return int(session.execute(stmt).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +63,24 @@ class NewReport:
     screenshots: tuple[bytes, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Screenshot:
+    """A screenshot after the safe image path: re-encoded JPEG, metadata stripped, at most 1600 px a side."""
+
+    sha256: str
+    width: int
+    height: int
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class FiledReport:
+    id: int
+    tracking_code: str
+    case_id: int
+    repeated: bool = False  # the reader had already reported this target: this is their first report
+
+
 def keyed_hash(secret: str, kind: str, value: str) -> str:
     """Contacts and IPs are kept only as keyed hashes: enough to rate-limit and reward, useless if leaked."""
     return hmac.new(secret.encode(), f"{kind}:{value.strip().lower()}".encode(), hashlib.sha256).hexdigest()
@@ -52,50 +90,24 @@ def new_tracking_code() -> str:
     return "QL-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
 
 
-def _validate(new: NewReport, review) -> None:
-    if new.target_kind not in ("content", "account"):
+def validate(new: NewReport, review) -> None:
+    for name in ("target_id", "text", "contact", "reporter_account_id"):
+        require_text(getattr(new, name), name)
+    if new.target_kind not in tuple(TargetKind):
         raise InvalidInput("target_kind must be content or account", code="report_target_invalid")
-    if not new.target_id.strip() or len(new.target_id) > 128:
+    if not new.target_id.strip() or len(new.target_id) > 128 or len(new.reporter_account_id) > 128:
         raise InvalidInput("give the article or account id (1-128 characters)", code="report_target_invalid")
-    if new.reason not in scoring.REPORT_REASONS:
-        raise InvalidInput(f"reason must be one of {', '.join(scoring.REPORT_REASONS)}", code="report_reason_invalid")
+    if new.reason not in REPORT_REASONS:
+        raise InvalidInput(f"reason must be one of {', '.join(REPORT_REASONS)}", code="report_reason_invalid")
     if len(new.text) > 2000 or len(new.contact) > 128:
-        raise InvalidInput(
-            "keep the description under 2000 characters and the contact under 128", code="report_too_long"
-        )
+        raise InvalidInput("keep the description under 2000 characters and the contact under 128",
+                           code="report_too_long")
     if len(new.screenshots) > review.max_screenshots:
         raise InvalidInput(f"attach at most {review.max_screenshots} screenshots", code="report_too_many_images")
 
 
-def _check_rate(session: Session, ip_hash: str, contact_hash: str | None, review) -> None:
-    now = utcnow()
-    per_ip = session.execute(
-        select(func.count())
-        .select_from(Report)
-        .where(Report.ip_hash == ip_hash, Report.created_at >= now - timedelta(hours=1))
-    ).scalar_one()
-    if per_ip >= review.report_limit_per_ip_hour:
-        raise RateLimited(
-            "too many reports from your network in the last hour; please try again in an hour",
-            code="report_rate_limited",
-            details={"retry_after_s": 3600},
-        )
-    if contact_hash:
-        per_contact = session.execute(
-            select(func.count())
-            .select_from(Report)
-            .where(Report.contact_hash == contact_hash, Report.created_at >= now - timedelta(days=1))
-        ).scalar_one()
-        if per_contact >= review.report_limit_per_contact_day:
-            raise RateLimited(
-                "this contact has filed too many reports today; please try again tomorrow",
-                code="report_rate_limited",
-                details={"retry_after_s": 86400},
-            )
-
-
-def store_screenshot(session: Session, data: bytes, max_bytes: int) -> int:
-    """Decode through the safe image path, then keep a re-encoded copy (no metadata, bounded size)."""
+def decode_screenshot(data: bytes, max_bytes: int) -> Screenshot:
+    """Decode through the safe image path and re-encode (CPU-bound: callers run it off the event loop)."""
     from qinglang.imaging import ImageLimits, decode_bytes
 
     decoded = decode_bytes(data, "screenshot", ImageLimits(max_bytes=max_bytes, max_frames=1))
@@ -104,130 +116,172 @@ def store_screenshot(session: Session, data: bytes, max_bytes: int) -> int:
     out = io.BytesIO()
     img.save(out, format="JPEG", quality=85)
     blob = out.getvalue()
-    media = Media(
-        sha256=hashlib.sha256(blob).hexdigest(), mime="image/jpeg", width=img.width, height=img.height, data=blob
-    )
+    return Screenshot(hashlib.sha256(blob).hexdigest(), img.width, img.height, blob)
+
+
+def prepare(new: NewReport, review) -> tuple[Screenshot, ...]:
+    """Step 1 for the screenshots: validate the report, then decode every screenshot (no database)."""
+    validate(new, review)
+    return tuple(decode_screenshot(data, review.max_screenshot_bytes) for data in new.screenshots)
+
+
+async def read_uploads(files, max_bytes: int) -> tuple[bytes, ...]:
+    """Read each uploaded file (``await f.read(n)``) up to one byte past the cap, so an oversize file is refused
+    by the image path without being buffered whole."""
+    return tuple([await f.read(max_bytes + 1) for f in (files or []) if f.filename])
+
+
+def submit(sessions: sessionmaker[Session], new: NewReport, *, review, secret: str) -> FiledReport:
+    """Everything a report costs: decode its screenshots (CPU), then file it in one transaction. Blocking; the
+    web edges run it in a worker thread, never on the event loop."""
+    shots = prepare(new, review)
+    with transaction(sessions) as session:
+        return file_report(session, new, review=review, secret=secret, screenshots=shots)
+
+
+def file_report(session: Session, new: NewReport, *, review, secret: str,
+                screenshots: tuple[Screenshot, ...] | None = None) -> FiledReport:
+    """File a report; a repeat by the same reader on the same open target returns the first report. Give the
+    ``screenshots`` already decoded (``prepare``) to keep the decoding out of the transaction."""
+    validate(new, review)
+    shots = screenshots if screenshots is not None else prepare(new, review)
+    ip_hash = keyed_hash(secret, "ip", new.ip or "unknown")
+    contact_hash = keyed_hash(secret, "contact", new.contact) if new.contact.strip() else None
+    existing = _repeat_of(session, new, ip_hash, contact_hash)
+    if existing is not None:
+        return existing
+    _check_rate(session, ip_hash, contact_hash, review)
+    weight = scoring.reporter_weight(*track_record(session, contact_hash or ip_hash))
+    target = NewCase(TargetKind(new.target_kind), new.target_id.strip(), CaseSource.REPORT, new.reason,
+                     QUEUE_SEVERITY[new.reason])
+    for _ in range(3):  # the case may close between opening it and counting on it: then file on a new case
+        case = open_case(session, target, sla_hours=review.sla_hours, actor="reporter")
+        report_id = insert_or_nothing(session, Report, _report_values(new, case.id, ip_hash, contact_hash))
+        if report_id is None:
+            repeat = _repeat_of(session, new, ip_hash, contact_hash)
+            if repeat is not None:
+                return repeat
+            continue  # a tracking code collided: draw another
+        counted = _counted(session, case.id, weight)
+        if counted is not None:
+            return _finish(session, case.id, report_id, counted, shots, new.reason)
+        session.execute(delete(Report).where(Report.id == report_id))
+    raise Conflict("the case on this target is changing quickly; submit the report again", code="case_busy")
+
+
+def _report_values(new: NewReport, case_id: int, ip_hash: str, contact_hash: str | None) -> dict:
+    return {"tracking_code": new_tracking_code(), "case_id": case_id, "target_kind": new.target_kind,
+            "target_id": new.target_id.strip(), "reason": new.reason, "text": new.text, "contact_hash": contact_hash,
+            "reporter_account_id": new.reporter_account_id or None, "ip_hash": ip_hash, "screenshots": [],
+            "status": ReportStatus.RECEIVED, "created_at": utcnow()}
+
+
+def _counted(session: Session, case_id: int, weight: float) -> float | None:
+    """Count the report on its case, atomically, unless the case closed meanwhile (``None``); then add its
+    weight, which is returned."""
+    stmt = (update(Case).where(Case.id == case_id, Case.status != CaseStatus.CLOSED)
+            .values(report_count=Case.report_count + 1).execution_options(synchronize_session=False))
+    if session.execute(stmt).rowcount != 1:
+        return None
+    if _recent_on_case(session, case_id) > FLOOD_REPORTS_PER_10_MIN:  # read under the case's lock, ours included
+        weight = 0.0  # a burst on one target counts as one signal, not as many independent readers
+        append_audit_event(session, "system", "case.flood_suspected", "case", case_id)
+    session.execute(update(Case).where(Case.id == case_id).values(reporter_weight=Case.reporter_weight + weight)
+                    .execution_options(synchronize_session=False))
+    return weight
+
+
+def _finish(session: Session, case_id: int, report_id: int, weight: float, shots, reason: str) -> FiledReport:
+    report = session.get(Report, report_id)
+    if shots:
+        report.screenshots = [_store(session, shot) for shot in shots]
+        case = get_case(session, case_id, fresh=True)  # locked by the count above: safe to extend its list
+        case.images = [*(case.images or []), *({"media_id": m} for m in report.screenshots)]
+    refresh_priority(session, case_id)
+    append_audit_event(session, "reporter", "report.filed", "report", report_id,
+                       {"case_id": case_id, "reason": reason, "weight": round(weight, 3)})
+    return FiledReport(report_id, report.tracking_code, case_id)
+
+
+def _store(session: Session, shot: Screenshot) -> int:
+    media = Media(sha256=shot.sha256, mime="image/jpeg", width=shot.width, height=shot.height, data=shot.data)
     session.add(media)
     session.flush()
     return media.id
 
 
+def _repeat_of(session: Session, new: NewReport, ip_hash: str, contact_hash: str | None) -> FiledReport | None:
+    who = or_(Report.ip_hash == ip_hash, Report.contact_hash == contact_hash) if contact_hash else (
+        Report.ip_hash == ip_hash)
+    stmt = select(Report).where(Report.target_kind == new.target_kind, Report.target_id == new.target_id.strip(),
+                                Report.status == ReportStatus.RECEIVED, who).order_by(Report.id).limit(1)
+    row = session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+    return FiledReport(row.id, row.tracking_code, row.case_id, repeated=True) if row is not None else None
+
+
+def _recent_on_case(session: Session, case_id: int) -> int:
+    since = utcnow() - timedelta(minutes=10)
+    stmt = select(func.count()).select_from(Report).where(Report.case_id == case_id, Report.created_at >= since)
+    return int(session.execute(stmt).scalar_one())
+
+
+def _check_rate(session: Session, ip_hash: str, contact_hash: str | None, review) -> None:
+    now = utcnow()
+    per_ip = session.execute(select(func.count()).select_from(Report).where(
+        Report.ip_hash == ip_hash, Report.created_at >= now - timedelta(hours=1))).scalar_one()
+    if per_ip >= review.report_limit_per_ip_hour:
+        raise RateLimited("too many reports from your network in the last hour; please try again in an hour",
+                          code="report_rate_limited", details={"retry_after_s": 3600})
+    if contact_hash:
+        per_contact = session.execute(select(func.count()).select_from(Report).where(
+            Report.contact_hash == contact_hash, Report.created_at >= now - timedelta(days=1))).scalar_one()
+        if per_contact >= review.report_limit_per_contact_day:
+            raise RateLimited("this contact has filed too many reports today; please try again tomorrow",
+                              code="report_rate_limited", details={"retry_after_s": 86400})
+
+
 def track_record(session: Session, key_hash: str) -> tuple[int, int]:
     """(verified, rejected) reports of one reporter, known by contact hash or else by IP hash."""
-    stmt = (
-        select(Report.status, func.count())
-        .where(or_(Report.contact_hash == key_hash, Report.ip_hash == key_hash))
-        .group_by(Report.status)
-    )
+    stmt = (select(Report.status, func.count()).where(or_(Report.contact_hash == key_hash, Report.ip_hash == key_hash))
+            .group_by(Report.status))
     counts = dict(session.execute(stmt).all())
-    return counts.get("verified", 0), counts.get("rejected", 0)
+    return counts.get(ReportStatus.VERIFIED, 0), counts.get(ReportStatus.REJECTED, 0)
 
 
-def _duplicate(session: Session, new: NewReport, ip_hash: str, contact_hash: str | None) -> Report | None:
-    who = (
-        or_(Report.ip_hash == ip_hash, Report.contact_hash == contact_hash)
-        if contact_hash
-        else (Report.ip_hash == ip_hash)
-    )
-    stmt = select(Report).where(
-        Report.target_kind == new.target_kind, Report.target_id == new.target_id, Report.status == "received", who
-    )
-    return session.execute(stmt.limit(1)).scalar_one_or_none()
-
-
-def file_report(session: Session, new: NewReport, *, review, secret: str) -> Report:
-    """File a report; a repeat by the same reader on the same open target returns the first report."""
-    _validate(new, review)
-    ip_hash = keyed_hash(secret, "ip", new.ip or "unknown")
-    contact_hash = keyed_hash(secret, "contact", new.contact) if new.contact.strip() else None
-    existing = _duplicate(session, new, ip_hash, contact_hash)
-    if existing is not None:
-        return existing
-    _check_rate(session, ip_hash, contact_hash, review)
-    media = [store_screenshot(session, data, review.max_screenshot_bytes) for data in new.screenshots]
-    case = open_case(
-        session,
-        target_kind=new.target_kind,
-        target_id=new.target_id.strip(),
-        source="report",
-        queue=new.reason,
-        severity=scoring.REASON_SEVERITY[new.reason],
-        sla_hours=review.sla_hours,
-        actor="reporter",
-    )
-    weight = scoring.reporter_weight(*track_record(session, contact_hash or ip_hash))
-    if _recent_on_case(session, case.id) >= FLOOD_REPORTS_PER_10_MIN:
-        weight = 0.0  # a burst on one target counts as one signal, not as many independent readers
-        record(session, "system", "case.flood_suspected", "case", case.id)
-    case.report_count += 1
-    case.reporter_weight += weight
-    case.images = [*(case.images or []), *({"media_id": m} for m in media)]
-    refresh_priority(session, case)
-    report = Report(
-        tracking_code=new_tracking_code(),
-        case_id=case.id,
-        target_kind=new.target_kind,
-        target_id=new.target_id.strip(),
-        reason=new.reason,
-        text=new.text,
-        contact_hash=contact_hash,
-        reporter_account_id=new.reporter_account_id or None,
-        ip_hash=ip_hash,
-        screenshots=media,
-    )
-    session.add(report)
-    session.flush()
-    record(
-        session,
-        "reporter",
-        "report.filed",
-        "report",
-        report.id,
-        case_id=case.id,
-        reason=new.reason,
-        weight=round(weight, 3),
-    )
-    return report
-
-
-def get_report(session: Session, tracking_code: str) -> Report:
-    report = session.execute(select(Report).where(Report.tracking_code == tracking_code.strip().upper())).scalar()
+def report_status(session: Session, tracking_code: str) -> ReportStatusView:
+    """What the reader sees: progress and outcome, never who reviewed it."""
+    code = tracking_code.strip().upper()
+    report = session.execute(select(Report).where(Report.tracking_code == code)).scalar() if _CODE.fullmatch(code) else None
     if report is None:
         raise NotFound("no report with this tracking code; check it for typos", code="report_not_found")
-    return report
-
-
-def report_status(session: Session, tracking_code: str) -> dict[str, Any]:
-    """What the reader sees: progress and outcome, never who reviewed it."""
-    report = get_report(session, tracking_code)
     case = get_case(session, report.case_id)
-    progress = {"open": "queued", "claimed": "in_review", "pending_approval": "in_review"}.get(case.status, "closed")
-    outcome = {"violation": "action_taken", "no_violation": "no_violation_found"}.get(case.outcome or "", None)
-    return {
-        "tracking_code": report.tracking_code,
-        "target_kind": report.target_kind,
-        "target_id": report.target_id,
-        "reason": report.reason,
-        "filed_at": report.created_at.isoformat(),
-        "progress": progress,
-        "outcome": outcome,
-        "reports_on_target": case.report_count,
-    }
+    progress = {CaseStatus.OPEN: "queued", CaseStatus.CLAIMED: "in_review",
+                CaseStatus.PENDING_APPROVAL: "in_review"}.get(CaseStatus(case.status), "closed")
+    outcome = {CaseOutcome.VIOLATION: "action_taken", CaseOutcome.NO_VIOLATION: "no_violation_found"}.get(
+        case.outcome or "", None)
+    return ReportStatusView(report.tracking_code, report.target_kind, report.target_id, report.reason,
+                            report.created_at, progress, outcome, case.report_count)
 
 
 def settle_reports(session: Session, case_id: int, verified: bool) -> list[Report]:
-    """Mark a case's open reports verified (it ended in a violation) or rejected."""
-    status = "verified" if verified else "rejected"
-    reports = session.execute(select(Report).where(Report.case_id == case_id, Report.status == "received")).scalars()
-    settled = list(reports)
+    """Mark a case's received reports verified (it ended in a violation) or rejected."""
+    status = ReportStatus.VERIFIED if verified else ReportStatus.REJECTED
+    settled = list(session.execute(select(Report).where(Report.case_id == case_id,
+                                                        Report.status == ReportStatus.RECEIVED)).scalars())
     for report in settled:
         report.status = status
-        record(session, "system", f"report.{status}", "report", report.id, case_id=case_id)
+        append_audit_event(session, "system", f"report.{status}", "report", report.id, {"case_id": case_id})
     return settled
 
 
-def get_media(session: Session, media_id: int) -> Media:
+@dataclass(frozen=True, slots=True)
+class MediaView:
+    mime: str
+    data: bytes
+
+
+def get_media(session: Session, media_id: int) -> MediaView:
     media = session.get(Media, media_id)
     if media is None:
         raise NotFound(f"no media {media_id}", code="media_not_found")
-    return media
+    return MediaView(media.mime, media.data)

@@ -10,17 +10,20 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from qinglang.domain.review import ReviewerRole, RewardStatus
 from qinglang.errors import Conflict, NotFound
-from qinglang.services.review.audit import record
 from qinglang.services.review.users import User, require_rank
+from qinglang.services.review.views import RewardView, reward_view
+from qinglang.storage.atomic import compare_and_set
 from qinglang.storage.base import utcnow
+from qinglang.storage.sql_audit import append_audit_event
 from qinglang.storage.tables.review import Case, Report, Reward
 
 
 def _month_total(session: Session, contact_hash: str) -> int:
     start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     stmt = select(func.coalesce(func.sum(Reward.amount_cents), 0)).where(
-        Reward.contact_hash == contact_hash, Reward.created_at >= start, Reward.status != "refused"
+        Reward.contact_hash == contact_hash, Reward.created_at >= start, Reward.status != RewardStatus.REFUSED
     )
     return int(session.execute(stmt).scalar_one())
 
@@ -59,29 +62,28 @@ def credit_case(session: Session, case: Case, reports: Sequence[Report], *, amou
             continue
         session.add(Reward(report_id=report.id, contact_hash=report.contact_hash, amount_cents=pay))
         session.flush()
-        record(session, "system", "reward.credited", "report", report.id, amount_cents=pay)
+        append_audit_event(session, "system", "reward.credited", "report", report.id, {"amount_cents": pay})
         credited += 1
     return credited
 
 
-def list_rewards(session: Session, *, status: str | None = None, limit: int = 200) -> Sequence[Reward]:
-    stmt = select(Reward).order_by(Reward.id.desc()).limit(limit)
-    if status:
-        stmt = stmt.where(Reward.status == status)
-    return session.execute(stmt).scalars().all()
+def find_reward_for_report(session: Session, report_id: int) -> RewardView | None:
+    row = session.execute(select(Reward).where(Reward.report_id == report_id)).scalar_one_or_none()
+    return reward_view(row) if row is not None else None
 
 
-def find_reward_for_report(session: Session, report_id: int) -> Reward | None:
-    return session.execute(select(Reward).where(Reward.report_id == report_id)).scalar_one_or_none()
-
-
-def settle_reward(session: Session, reward_id: int, user: User, approve: bool) -> Reward:
-    require_rank(user, "lead")
+def settle_reward(session: Session, reward_id: int, user: User, approve: bool) -> RewardView:
+    """A lead approves or refuses a payout, once (compare-and-set on ``credited``)."""
+    require_rank(user, ReviewerRole.LEAD)
     reward = session.get(Reward, reward_id)
     if reward is None:
         raise NotFound(f"no reward {reward_id}", code="reward_not_found")
-    if reward.status != "credited":
+    status = RewardStatus.APPROVED if approve else RewardStatus.REFUSED
+    if not compare_and_set(session, Reward, reward_id, {"status": RewardStatus.CREDITED},
+                           {"status": status, "approved_by": user.id}):
+        session.refresh(reward)
         raise Conflict(f"reward {reward_id} is already {reward.status}", code="reward_settled")
-    reward.status, reward.approved_by = ("approved" if approve else "refused"), user.id
-    record(session, user.actor, f"reward.{reward.status}", "reward", reward.id, amount_cents=reward.amount_cents)
-    return reward
+    session.refresh(reward)
+    append_audit_event(session, user.actor, f"reward.{status}", "reward", reward.id,
+                       {"amount_cents": reward.amount_cents})
+    return reward_view(reward)

@@ -148,10 +148,14 @@ class ApiKeyRow(Base):
 
 
 class AuditEventRow(Base):
+    """One link of the hash chain. ``seq`` is its position (1, 2, 3, ... with no gap); appended only through
+    ``qinglang.storage.sql_audit.append_audit_event``."""
+
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(64), index=True)
@@ -160,3 +164,29 @@ class AuditEventRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditChainHeadRow(Base):
+    """One row (``id = 1``): the newest event's ``seq`` and ``hash``. Every append updates it first, which takes
+    SQLite's write lock and a PostgreSQL row lock, so two transactions can never both extend the same head."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class IdempotencyKeyRow(Base):
+    """A request an integrator may retry (``Idempotency-Key`` header) or a console form submitted once: the first
+    answer is stored in the same transaction as its effect and replayed for a repeat of the same request."""
+
+    __tablename__ = "idempotency_keys"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)  # route (and who), e.g. appeals:api_key:ab12
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer, default=0)
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qinglang.storage.base import Base, UtcDateTime, utcnow
@@ -27,6 +27,12 @@ class ReviewUser(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+OPEN_CASE = "status != 'closed' AND known_answer IS NULL"
+RECEIVED = "status = 'received'"
+RECEIVED_WITH_CONTACT = "status = 'received' AND contact_hash IS NOT NULL"
+OPEN_APPEAL = "status = 'open'"
+
+
 class Case(Base):
     """A unit of human work in a queue. ``claimed_by`` + ``lease_expires_at`` form the claim lease."""
 
@@ -34,6 +40,9 @@ class Case(Base):
     __table_args__ = (
         Index("ix_review_cases_queue", "status", "queue", "priority"),
         Index("ix_review_cases_target", "target_kind", "target_id", "status"),
+        # one open case per target: reports and verdicts on it merge, even when they arrive at the same moment
+        Index("uq_review_cases_open_target", "target_kind", "target_id", unique=True,
+              sqlite_where=text(OPEN_CASE), postgresql_where=text(OPEN_CASE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,12 +70,20 @@ class Case(Base):
     images: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bumped by every transition
 
 
 class Report(Base):
-    """A complaint filed by a reader. Contact and IP are stored only as keyed hashes."""
+    """A complaint filed by a reader. Contact and IP are stored only as keyed hashes; one reader's repeat on the
+    same target while the first is still received is the first report (two partial unique indexes)."""
 
     __tablename__ = "review_reports"
+    __table_args__ = (
+        Index("uq_review_reports_open_ip", "target_kind", "target_id", "ip_hash", unique=True,
+              sqlite_where=text(RECEIVED), postgresql_where=text(RECEIVED)),
+        Index("uq_review_reports_open_contact", "target_kind", "target_id", "contact_hash", unique=True,
+              sqlite_where=text(RECEIVED_WITH_CONTACT), postgresql_where=text(RECEIVED_WITH_CONTACT)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -155,18 +172,27 @@ class OutboxEvent(Base):
 
 
 class Strike(Base):
+    """One line of an account's strike ledger: the points of one action (inactive once the action is reverted or
+    expires), or an adjustment the platform made (``action_id`` empty, ``reason`` says why). The account's
+    ``strikes`` is the sum of its active lines, kept in step by ``qinglang.services.review.strikes``."""
+
     __tablename__ = "review_strikes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[str] = mapped_column(String(128), index=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("review_actions.id"))
-    severity: Mapped[int] = mapped_column(Integer)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("review_actions.id"), nullable=True, index=True)
+    severity: Mapped[int] = mapped_column(Integer)  # the points (negative for a downward adjustment)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Appeal(Base):
     __tablename__ = "review_appeals"
+    __table_args__ = (
+        Index("uq_review_appeals_open_action", "action_id", unique=True,
+              sqlite_where=text(OPEN_APPEAL), postgresql_where=text(OPEN_APPEAL)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("review_actions.id"), index=True)
@@ -205,3 +231,29 @@ class Media(Base):
     height: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ConsoleSession(Base):
+    """A signed-in console session. The cookie carries a random token; only its SHA-256 is stored here, so
+    signing out (``revoked_at``) or an expiry ends the session for good, and a forged cookie maps to no row."""
+
+    __tablename__ = "review_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("review_users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per network and per (user name, network): each keyed hash of the pair. Past a free
+    allowance each further failure doubles the wait; a sign-in from another network is never held back."""
+
+    __tablename__ = "review_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

@@ -6,10 +6,6 @@ import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-# Severity by report reason (top-level label of the policy taxonomy): 3 severe, 1 mild.
-REASON_SEVERITY = {"porn": 2, "illicit_ad": 2, "gambling": 2, "fraud": 3, "abuse": 1, "other": 1}
-REPORT_REASONS = tuple(REASON_SEVERITY)
-
 
 def priority(severity: int, reach: int, reporter_weight: float, age_hours: float) -> float:
     """Higher first. Severity dominates; reach (followers/reads), weighted report count and age break ties."""

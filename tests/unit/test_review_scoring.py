@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qinglang.console.highlight import segments
-from qinglang.services.review import scoring
+from qinglang.domain.review import scoring
 
 
 @given(st.integers(0, 3), st.integers(0, 10**6), st.floats(0, 20), st.floats(0, 100), st.integers(1, 1000))

@@ -1,0 +1,104 @@
+"""What the console and the API read of the review half, as view dataclasses (see ``views``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qinglang.domain.review import OPEN_CASE_STATES, QUEUES, AppealStatus, ApprovalStatus, CaseStatus, TargetKind
+from qinglang.errors import InvalidInput
+from qinglang.services.review import cases, strikes
+from qinglang.services.review.case_store import get_case
+from qinglang.services.review.views import (
+    AppealView,
+    ApprovalView,
+    CaseDetail,
+    CaseSummary,
+    RewardView,
+    action_view,
+    appeal_view,
+    approval_view,
+    case_summary,
+    report_view,
+    reward_view,
+)
+from qinglang.storage.tables.core import ContentVersionRow, SignalRow
+from qinglang.storage.tables.review import Action, Appeal, Approval, Case, Report, Reward
+
+
+def list_queue(session: Session, *, queue: str | None = None, statuses: Sequence[str] = OPEN_CASE_STATES,
+               limit: int = 100) -> list[CaseSummary]:
+    if queue is not None and queue not in QUEUES:
+        raise InvalidInput(f"unknown queue {queue[:40]!r}; use one of {', '.join(QUEUES)}", code="queue_unknown")
+    return [case_summary(c) for c in cases.list_open(session, queue=queue, statuses=statuses, limit=limit)]
+
+
+def queue_counts(session: Session) -> dict[str, int]:
+    """Cases waiting or in review, per queue."""
+    return cases.queue_counts(session)
+
+
+def find_case(session: Session, case_id: int) -> CaseSummary:
+    return case_summary(get_case(session, case_id))
+
+
+def case_detail(session: Session, case_id: int) -> CaseDetail:
+    """The case with its article (text and evidence), its reports and its account's history."""
+    case = get_case(session, case_id)
+    title, text, evidence = case.title, case.body, tuple(case.evidence or ())
+    if case.target_kind == TargetKind.CONTENT:
+        title, text, evidence = _content(session, case.target_id) or (title, text, evidence)
+    reports = session.execute(select(Report).where(Report.case_id == case.id).order_by(Report.id)).scalars()
+    detail = {"title": title, "text": text, "evidence": evidence,
+              "media_ids": tuple(int(i["media_id"]) for i in case.images or () if "media_id" in i),
+              "reports": tuple(report_view(r) for r in reports)}
+    if case.account_id:
+        detail.update(_history(session, case))
+    return CaseDetail(case=case_summary(case), **detail)
+
+
+def _content(session: Session, content_id: str) -> tuple[str, str, tuple] | None:
+    stmt = select(ContentVersionRow).where(ContentVersionRow.content_id == content_id)
+    row = session.execute(stmt.order_by(ContentVersionRow.pk.desc()).limit(1)).scalar_one_or_none()
+    if row is None:
+        return None
+    signals = session.execute(select(SignalRow).where(SignalRow.content_version_id == row.pk)).scalars()
+    evidence = tuple({**ev, "detector": s.detector, "label": s.label, "score": s.score}
+                     for s in signals for ev in (s.evidence or []))
+    return row.title, row.body_text, evidence
+
+
+def _history(session: Session, case: Case) -> dict:
+    account_id = case.account_id
+    contents = session.execute(select(ContentVersionRow.content_id)
+                               .where(ContentVersionRow.account_id == account_id).distinct()).scalars()
+    targets = [account_id, *contents]
+    actions = session.execute(select(Action).where(Action.target_id.in_(targets)).order_by(Action.id.desc())
+                              .limit(20)).scalars()
+    others = session.execute(select(Case).where(Case.account_id == account_id, Case.id != case.id)
+                             .order_by(Case.id.desc()).limit(20)).scalars()
+    return {"other_content": tuple(t for t in targets[1:] if t != case.target_id)[:20],
+            "past_actions": tuple(action_view(a) for a in actions),
+            "strikes": strikes.total_points(session, account_id),
+            "other_cases": tuple(case_summary(c) for c in others)}
+
+
+def list_pending_approvals(session: Session) -> list[ApprovalView]:
+    stmt = (select(Approval).join(Case, Case.id == Approval.case_id)
+            .where(Approval.status == ApprovalStatus.PENDING, Case.status == CaseStatus.PENDING_APPROVAL)
+            .order_by(Approval.id))
+    return [approval_view(a) for a in session.execute(stmt).scalars()]
+
+
+def list_open_appeals(session: Session) -> list[AppealView]:
+    stmt = select(Appeal).where(Appeal.status == AppealStatus.OPEN).order_by(Appeal.id)
+    return [appeal_view(a) for a in session.execute(stmt).scalars()]
+
+
+def list_rewards(session: Session, *, status: str | None = None, limit: int = 200) -> list[RewardView]:
+    stmt = select(Reward).order_by(Reward.id.desc()).limit(limit)
+    if status:
+        stmt = stmt.where(Reward.status == status)
+    return [reward_view(r) for r in session.execute(stmt).scalars()]
