@@ -130,7 +130,9 @@ def _send(client, headers, target: Target, value):
     body = dict(BODIES.get((target.method, target.path), {}))
     params = {n: v for n, v in PATH_VALUES.items() if "{" + n + "}" in target.path}
     query = {}
-    if target.where == "path":
+    if target.where == "header":  # bytes, as a raw client could send them; the server decodes them as Latin-1
+        headers = {**headers, target.name: str(value).encode("utf-8", "surrogatepass")}
+    elif target.where == "path":
         params[target.name] = value
     elif target.where == "query":
         query[target.name] = value
@@ -150,13 +152,13 @@ def _expected_codes(target: Target, value) -> set[str] | None:
     """The codes a hostile ``value`` at ``target`` may get; None where any documented 2xx/4xx will do."""
     if target.kind == "int":  # past a tighter bound (limit <= 1000, since >= 0) the generic code is right too
         return {"id_out_of_range", "invalid_request"} if target.constrained else {"id_out_of_range"}
-    if target.where in ("path", "query", "form") and "\x00" not in value:
-        return None  # a lone surrogate cannot travel in a URL or a form: it arrives as U+FFFD, valid text
+    if target.where in ("path", "query", "form", "header") and "\x00" not in value:
+        return None  # a lone surrogate cannot travel in a URL, a form or a header: it arrives as valid text
     return {"invalid_text", "invalid_request"} if target.constrained else {"invalid_text"}
 
 
 def _field_names(target: Target) -> set[str]:
-    prefix = f"{target.where}." if target.where in ("path", "query") else ""
+    prefix = f"{target.where}." if target.where in ("path", "query", "header") else ""
     return {prefix + target.name, f"{prefix}{target.name}.0"}
 
 

@@ -114,7 +114,8 @@ def test_review_api_times_are_iso_8601_and_ids_are_bounded(api):
     _report(client)
     case = client.get("/v1/cases", headers=headers).json()["items"][0]
     assert case["created_at"].endswith("+00:00") and case["status"] == "open"
-    for path in ("/v1/actions/99999999999999999999", "/v1/appeals/0", "/v1/actions?since=99999999999999999999"):
+    for path in ("/v1/actions/99999999999999999999", "/v1/appeals/2147483648", "/v1/actions?since=99999999999999999999"):
         response = client.get(path, headers=headers)
-        assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_request")
+        assert (response.status_code, response.json()["error"]["code"]) == (422, "id_out_of_range"), path
+    assert client.get("/v1/appeals/0", headers=headers).status_code == 404  # in range, and no such appeal
     assert client.get("/v1/cases?queue=nope", headers=headers).json()["error"]["code"] == "queue_unknown"

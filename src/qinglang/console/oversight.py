@@ -10,14 +10,14 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from qinglang.console.guard import AuditReader, ConsoleRoute, Lead, Reviewer, Senior
 from qinglang.console.render import render
-from qinglang.domain.values import MAX_DB_INT
+from qinglang.domain.values import MAX_ID
 from qinglang.services import audit
 from qinglang.services.review import appeals, calibration, decisions, queries, rewards
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event, chain_head
 
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
-Id = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 AUDIT_PAGE_VERIFIES = 10_000  # events the audit page checks past the newest checkpoint, at most
 
 
@@ -89,7 +89,7 @@ def seed_calibration(request: Request, user: Lead, target_id: str = Form(""), qu
 
 @router.get("/console/audit")
 def audit_page(request: Request, user: AuditReader,
-               before: Annotated[int | None, Query(ge=1, le=MAX_DB_INT)] = None) -> Response:
+               before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Response:
     """The newest events, and the chain verified from the newest signed checkpoint (in this worker thread, a
     bounded number of events: never the whole chain on a page load)."""
     store = audit.checkpoint_store(_rt(request).settings)

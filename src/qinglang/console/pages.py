@@ -19,7 +19,7 @@ from qinglang.console.session import end_session_cookie, set_session_cookie
 from qinglang.console.signin import sign_in
 from qinglang.domain.review import CHOICES, ActionKind, CaseStatus
 from qinglang.domain.review.scoring import time_left
-from qinglang.domain.values import MAX_DB_INT
+from qinglang.domain.values import MAX_ID
 from qinglang.errors import Conflict, InvalidInput, QinglangError, Unauthorized
 from qinglang.services import idempotency
 from qinglang.services.review import decisions, queries, queue, reports, sessions
@@ -27,7 +27,7 @@ from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
-Id = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _rt(request: Request):
