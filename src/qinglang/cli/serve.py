@@ -37,6 +37,9 @@ def _preload(screener: Any) -> None:
     failures = screener.load() if hasattr(screener, "load") else {}
     for name, error in failures.items():
         click.echo(f"warning: detector {name} failed to load and will be recorded as failed: {error}", err=True)
+    from qinglang.pipeline.screener import freeze_loaded_heap
+
+    freeze_loaded_heap()
 
 
 def _start_worker(runtime: Any) -> Any:
