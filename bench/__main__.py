@@ -30,6 +30,7 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "grading": ("bench.grading", 120, {"OMP_NUM_THREADS": "1"}),
     "reports": ("bench.reports", 300, {}),
     "review": ("bench.review", 300, {}),  # sign-in floods, screenshot uploads, audit verification
+    "scaleout": ("bench.scaleout", 420, {}),  # 1/2/4 API processes + a worker on one PostgreSQL
 }
 
 
