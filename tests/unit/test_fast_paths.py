@@ -75,3 +75,20 @@ def test_freeze_moves_live_objects_out_of_the_collector_and_later_garbage_is_sti
         assert gc.collect() >= 1  # made after the freeze: collected as usual
     finally:
         gc.unfreeze()
+
+
+URLISH = st.text(st.sampled_from("abcKſıİkimshopcom.:/-_0１９ｃｏｍ点 中文www"), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(URLISH, TEXT))
+def test_the_url_prefilter_never_hides_a_match(text):
+    from qinglang.links.extract import _MAYBE_URL, _URL_RE
+
+    if _URL_RE.search(text):
+        assert _MAYBE_URL.search(text)
+
+
+def test_links_in_plain_and_upper_case_are_found_behind_the_prefilter():
+    urls = [link.url for link in extract_text_links("看 HTTPS://Example.org/x 和 shop.example.COM 还有 a.ſhop")]
+    assert urls[:2] == ["HTTPS://Example.org/x", "shop.example.COM"]
