@@ -137,3 +137,28 @@ def test_worker_keeps_yesterday_and_today_current_and_escalates_overdue_cases_on
 def test_a_day_is_its_local_calendar_day():
     window = day_window(DAYS[0], ZONE)
     assert window.start == moment(DAYS[0], "00:00") and window.end - window.start == timedelta(hours=24)
+
+
+def test_workers_running_at_once_escalate_each_case_once_and_keep_one_row_per_day(seeded):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    factory, _ = seeded
+    settings = StatisticsSettings(time_zone=ZONE)
+    barrier = threading.Barrier(6)
+
+    def duty(_):
+        barrier.wait()
+        try:
+            return StatisticsDuty(factory, settings).run()
+        except Exception as exc:  # noqa: BLE001 - a refused pass is reported, not hidden
+            return {"error": repr(exc)}
+
+    with time_machine.travel(moment(DAYS[2], "15:00"), tick=True), ThreadPoolExecutor(6) as pool:
+        done = list(pool.map(duty, range(6)))
+    assert not [d for d in done if "error" in d], done
+    with transaction(factory) as s:
+        escalated = s.execute(select(AuditEventRow.subject_id).where(AuditEventRow.action == "case.escalated")).all()
+        rows = s.execute(select(func.count()).select_from(DailyFiguresRow)).scalar_one()
+    assert sum(d["escalated"] for d in done) == len(escalated) == len({e[0] for e in escalated}) == 2
+    assert rows == 2
