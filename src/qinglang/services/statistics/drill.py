@@ -207,7 +207,12 @@ def actions_page(session: Session, params, tz: str, lang: int) -> ListPage:
     group = f.equal.get("group") == "book"
     if group:
         rows = [a for a in rows if a.book_id]
-    count = len({a.book_id for a in rows}) if group else len(rows)
+    if group:
+        count = len({a.book_id for a in rows})
+    elif "target" in f.equal:  # works.chapters / works.articles count distinct contents
+        count = len({a.target_id for a in rows})
+    else:
+        count = len(rows)
     cells = [(Cell(f"#{a.id}"), Cell(_name("action", a.kind, lang)), Cell(f"{a.target_kind}:{a.target_id}"),
               Cell(a.book_id or "—"), Cell(a.status), Cell(_when(a.created_at)), Cell(_when(a.ended_at)),
               Cell(f"#{a.case_id}", f"/console/cases/{a.case_id}") if a.case_id else Cell("—")) for a in rows]

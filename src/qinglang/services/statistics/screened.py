@@ -1,8 +1,9 @@
 """Content versions screened by the live policy: counted by SQL ``GROUP BY`` (a day can hold many thousands)
 and listed page by page with the same conditions, so a figure and its list agree.
 
-A version counts on the day of its automatic decision (``decisions`` rows not made by a reviewer); its
-detectors are those with a stored signal (hits) or a ``detector_failed`` row (failures).
+A version counts on the day of its automatic decision (``decisions`` rows not made by a reviewer; a version
+screened again counts again); its detectors are those with a stored signal (hits) or a ``detector_failed`` row
+(failures), counted per decision like the verdicts.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def count_screening(session: Session, window: Window) -> ScreeningFigures:
 
 def _by_detector(session: Session, window: Window, *, failed: bool) -> dict[str, int]:
     label = SignalRow.label == FAILED if failed else SignalRow.label != FAILED
-    stmt = (select(SignalRow.detector, func.count(distinct(SignalRow.content_version_id)))
+    stmt = (select(SignalRow.detector, func.count(distinct(DecisionRow.id)))
             .join(DecisionRow, DecisionRow.content_version_id == SignalRow.content_version_id)
             .where(*automatic(window), label).group_by(SignalRow.detector))
     return dict(session.execute(stmt).all())
