@@ -127,6 +127,15 @@ def test_dashboard_numbers_lists_and_downloads_agree_with_the_scenario(browser, 
 
     _downloads(page, server.url, expected, tmp_path)
 
+    # a reversed range is an HTML error page with its code; the English toggle labels the same figures
+    page.goto(f"{server.url}/console/dashboard?from={DAYS[-1].isoformat()}&to={DAYS[0].isoformat()}")
+    assert "dashboard_range_reversed" in page.content()
+    page.context.add_cookies([{"name": "ql_lang", "value": "en", "url": server.url}])
+    page.goto(f"{server.url}/console/dashboard?{RANGE}")
+    assert page.locator("h1").inner_text() == "Dashboard"
+    row = page.locator("tr", has=page.locator("a[data-key='reports.received']")).first
+    assert "Reports received" in row.inner_text() and str(expected["reports.received"]) in row.inner_text()
+
 
 def _measure(key: str) -> bool:
     """Figures that are not counts of items (rates, durations, money)."""
