@@ -1,7 +1,7 @@
 """Counting one day's figures from the database: ``count_day(session, day, time_zone) -> DailyFigures``.
 
-Each section of ``FigureSet`` is counted from the items of ``items.py`` (and ``screened.py``) that fall in the
-day's UTC window (``periods.day_window``); stocks (open at the end, active at the end) are the states at the
+Each section of ``FigureSet`` is counted from the items of ``items.py``, ``enforcement_items.py`` and
+``screened.py`` that fall in the day's UTC window (``periods.day_window``); stocks (open at the end, active at the end) are the states at the
 window's end. Counting reads only, so any past day can be counted again and gives the same figures unless the
 rows themselves changed (docs/statistics.md says which definitions use the present state of a row).
 """
@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from qinglang.services.statistics import items
+from qinglang.services.statistics import enforcement_items, items
 from qinglang.services.statistics.screened import count_screening
 from qinglang.statistics.figures import (
     AccountFigures,
@@ -74,36 +74,36 @@ def count_reports(session: Session, w: Window) -> ReportFigures:
 
 
 def count_actions(session: Session, w: Window) -> ActionFigures:
-    created = items.actions_created(session, w)
+    created = enforcement_items.actions_created(session, w)
     return ActionFigures(by_kind=dict(Counter(a.kind for a in created)),
-                         expired=len(items.actions_ended(session, w, "expired")),
-                         reverted=len(items.actions_ended(session, w, "reverted")))
+                         expired=len(enforcement_items.actions_ended(session, w, "expired")),
+                         reverted=len(enforcement_items.actions_ended(session, w, "reverted")))
 
 
 def count_accounts(session: Session, w: Window) -> AccountFigures:
-    given = {status: frozenset(a.id for a in items.accounts_given(session, w, status)) for status in items.STATUS_KINDS}
+    given = {status: frozenset(a.id for a in enforcement_items.accounts_given(session, w, status)) for status in enforcement_items.STATUS_KINDS}
     return AccountFigures(**given)
 
 
 def count_works(session: Session, w: Window) -> WorkFigures:
-    taken = [a for a in items.actions_created(session, w) if a.kind == "take_down" and a.work]
+    taken = [a for a in enforcement_items.actions_created(session, w) if a.kind == "take_down" and a.work]
     return WorkFigures(chapters=frozenset(a.target_id for a in taken if a.work == "chapter"),
                        books=frozenset(a.book_id for a in taken if a.book_id),
                        articles=frozenset(a.target_id for a in taken if a.work == "article"))
 
 
 def count_lists(session: Session, w: Window) -> ListFigures:
-    return ListFigures(added=_cross((e.list, e.kind) for e in items.entries_added(session, w)),
-                       removed=_cross((e.list, e.kind) for e in items.entries_ended(session, w)),
-                       active_at_end=_cross((e.list, e.kind) for e in items.entries_active_at(session, w.end)))
+    return ListFigures(added=_cross((e.list, e.kind) for e in enforcement_items.entries_added(session, w)),
+                       removed=_cross((e.list, e.kind) for e in enforcement_items.entries_ended(session, w)),
+                       active_at_end=_cross((e.list, e.kind) for e in enforcement_items.entries_active_at(session, w.end)))
 
 
 def count_appeals(session: Session, w: Window) -> AppealFigures:
-    decided = items.appeals_decided(session, w)
-    return AppealFigures(received=len(items.appeals_filed(session, w)),
+    decided = enforcement_items.appeals_decided(session, w)
+    return AppealFigures(received=len(enforcement_items.appeals_filed(session, w)),
                          upheld=sum(a.status == "upheld" for a in decided),
                          overturned=sum(a.status == "overturned" for a in decided),
-                         open_at_end=len(items.appeals_open_at(session, w.end)))
+                         open_at_end=len(enforcement_items.appeals_open_at(session, w.end)))
 
 
 def count_team(session: Session, w: Window) -> TeamFigures:
@@ -128,7 +128,7 @@ def count_team(session: Session, w: Window) -> TeamFigures:
 
 
 def count_rewards(session: Session, w: Window) -> RewardFigures:
-    credited, paid = items.rewards_credited(session, w), items.rewards_settled(session, w, "approved")
+    credited, paid = enforcement_items.rewards_credited(session, w), enforcement_items.rewards_settled(session, w, "approved")
     return RewardFigures(credited=len(credited), credited_cents=sum(r.amount_cents for r in credited),
                          paid=len(paid), paid_cents=sum(r.amount_cents for r in paid),
-                         refused=len(items.rewards_settled(session, w, "refused")))
+                         refused=len(enforcement_items.rewards_settled(session, w, "refused")))

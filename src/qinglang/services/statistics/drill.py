@@ -1,5 +1,6 @@
 """The lists behind the dashboard's numbers: a console list path and its filters (``trace.py``'s three forms) to
-one page of items, read through ``items.py``/``screened.py`` exactly as the day's figures were counted.
+one page of items, read through ``items.py``, ``enforcement_items.py`` and ``screened.py`` exactly as the day's
+figures were counted.
 
 ``list_page(session, path, params, time_zone)`` parses the filters (refusing an unknown filter with
 ``list_filter_unknown`` and a malformed date or value with ``list_filter_invalid``), selects the items, applies
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from qinglang.errors import InvalidInput
-from qinglang.services.statistics import items
+from qinglang.services.statistics import enforcement_items, items
 from qinglang.services.statistics.screened import list_screened
 from qinglang.statistics import labels
 from qinglang.statistics.periods import Window, day_window, period_window
@@ -202,7 +203,7 @@ def reports_page(session: Session, params, tz: str, lang: int) -> ListPage:
 def actions_page(session: Session, params, tz: str, lang: int) -> ListPage:
     f = parse_filters(params, ("created", "expired", "reverted"), (), ("kind", "target"), tz)
     key, window = f.only("created", "expired", "reverted")
-    rows = items.actions_created(session, window) if key == "created" else items.actions_ended(session, window, key)
+    rows = enforcement_items.actions_created(session, window) if key == "created" else enforcement_items.actions_ended(session, window, key)
     rows = _keep(rows, f, {"kind": lambda a: a.kind, "target": lambda a: a.work})
     group = f.equal.get("group") == "book"
     if group:
@@ -222,9 +223,9 @@ def actions_page(session: Session, params, tz: str, lang: int) -> ListPage:
 
 
 def accounts_page(session: Session, params, tz: str, lang: int) -> ListPage:
-    f = parse_filters(params, tuple(items.STATUS_KINDS), (), (), tz)
-    status, window = f.only(*items.STATUS_KINDS)
-    rows = items.accounts_given(session, window, status)
+    f = parse_filters(params, tuple(enforcement_items.STATUS_KINDS), (), (), tz)
+    status, window = f.only(*enforcement_items.STATUS_KINDS)
+    rows = enforcement_items.accounts_given(session, window, status)
     cells = [(Cell(a.id), Cell(a.name), Cell(a.status), Cell(f"#{a.action_id}"), Cell(_name("action", a.action_kind, lang)),
               Cell(_when(a.at))) for a in rows]
     columns = (("账号", "Account"), ("名称", "Name"), ("当前状态", "Status now"), ("处置", "Action"), ("类型", "Kind"),
@@ -235,8 +236,8 @@ def accounts_page(session: Session, params, tz: str, lang: int) -> ListPage:
 def lists_page(session: Session, params, tz: str, lang: int) -> ListPage:
     f = parse_filters(params, ("added", "removed"), ("active_on",), ("list", "kind"), tz)
     key, value = f.only("added", "removed", "active_on")
-    rows = {"added": items.entries_added, "removed": items.entries_ended,
-            "active_on": items.entries_active_at}[key](session, value)
+    rows = {"added": enforcement_items.entries_added, "removed": enforcement_items.entries_ended,
+            "active_on": enforcement_items.entries_active_at}[key](session, value)
     rows = _keep(rows, f, {"list": lambda e: e.list, "kind": lambda e: e.kind})
     cells = [(Cell(f"#{e.id}"), Cell(_name("list", e.list, lang)), Cell(_name("list_kind", e.kind, lang)), Cell(e.value),
               Cell(e.reason), Cell(_when(e.created_at)), Cell(_when(e.ended_at))) for e in rows]
@@ -248,8 +249,8 @@ def lists_page(session: Session, params, tz: str, lang: int) -> ListPage:
 def appeals_list_page(session: Session, params, tz: str, lang: int) -> ListPage:
     f = parse_filters(params, ("filed", "decided"), ("open_on",), ("status",), tz)
     key, value = f.only("filed", "decided", "open_on")
-    rows = {"filed": items.appeals_filed, "decided": items.appeals_decided,
-            "open_on": items.appeals_open_at}[key](session, value)
+    rows = {"filed": enforcement_items.appeals_filed, "decided": enforcement_items.appeals_decided,
+            "open_on": enforcement_items.appeals_open_at}[key](session, value)
     rows = _keep(rows, f, {"status": lambda a: a.status})
     cells = [(Cell(f"#{a.id}"), Cell(f"#{a.action_id}"), Cell(a.account_id), Cell(a.status), Cell(_when(a.filed_at)),
               Cell(_when(a.decided_at))) for a in rows]
@@ -279,7 +280,7 @@ def sweeps_page(session: Session, params, tz: str, lang: int) -> ListPage:
 def rewards_list_page(session: Session, params, tz: str, lang: int) -> ListPage:
     f = parse_filters(params, ("credited", "approved", "refused"), (), (), tz)
     key, window = f.only("credited", "approved", "refused")
-    rows = items.rewards_credited(session, window) if key == "credited" else items.rewards_settled(session, window, key)
+    rows = enforcement_items.rewards_credited(session, window) if key == "credited" else enforcement_items.rewards_settled(session, window, key)
     cells = [(Cell(f"#{r.id}"), Cell(f"#{r.report_id}"), Cell(f"¥{r.amount_cents / 100:,.2f}"), Cell(r.status),
               Cell(_when(r.credited_at)), Cell(_when(r.settled_at))) for r in rows]
     columns = (("奖励", "Reward"), ("举报", "Report"), ("金额", "Amount"), ("状态", "Status"), ("记入", "Credited"),
