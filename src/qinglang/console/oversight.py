@@ -37,7 +37,8 @@ def settle_approval(request: Request, approval_id: Id, user: Senior, verdict: st
                     reason: str = Form("")) -> Response:
     with transaction(_rt(request).sessions) as session:
         decisions.settle_approval(session, approval_id, user, verdict == "approve", reason,
-                                  review=_rt(request).settings.review)
+                                  review=_rt(request).settings.review,
+                                  certification=_rt(request).settings.certification)
     return RedirectResponse("/console/approvals?done=1", status_code=303)
 
 

@@ -13,10 +13,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from qinglang.console.guard import AnyUser, ConsoleRoute, Reviewer
-from qinglang.console.highlight import qr_targets, segments
+from qinglang.console.highlight import highlight, qr_targets
 from qinglang.console.render import render
 from qinglang.console.session import end_session_cookie, set_session_cookie
 from qinglang.console.signin import sign_in
+from qinglang.console.training import rule_descriptions
 from qinglang.domain.review import CHOICES, ActionKind, CaseStatus
 from qinglang.domain.review.scoring import time_left
 from qinglang.domain.values import MAX_ID
@@ -84,14 +85,16 @@ def queue_page(request: Request, user: AnyUser, queue_name: str | None = None) -
 @router.post("/console/claim")
 def claim_next(request: Request, user: Reviewer) -> Response:
     with transaction(_rt(request).sessions) as session:
-        case = queue.claim_next(session, user, lease_seconds=_rt(request).settings.review.lease_seconds)
+        case = queue.claim_next(session, user, lease_seconds=_rt(request).settings.review.lease_seconds,
+                                certification=_rt(request).settings.certification)
     return RedirectResponse(f"/console/cases/{case.id}" if case else "/console?empty=1", status_code=303)
 
 
 @router.post("/console/cases/{case_id}/claim")
 def claim_case(request: Request, case_id: Id, user: Reviewer) -> Response:
     with transaction(_rt(request).sessions) as session:
-        queue.claim_case(session, case_id, user, lease_seconds=_rt(request).settings.review.lease_seconds)
+        queue.claim_case(session, case_id, user, lease_seconds=_rt(request).settings.review.lease_seconds,
+                         certification=_rt(request).settings.certification)
     return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
 
 
@@ -99,13 +102,15 @@ def claim_case(request: Request, case_id: Id, user: Reviewer) -> Response:
 def case_page(request: Request, case_id: Id, user: AnyUser) -> Response:
     with transaction(_rt(request).sessions) as session:
         view = queries.case_detail(session, case_id)
+        decision = queries.current_decision(session, view.case.target_id) if view.case.target_kind == "content" \
+            else None
     case = view.case
-    text_segments, hits = segments(view.text, view.evidence)
-    title_segments, _title_hits = segments(view.title, view.evidence, field="title")
+    hl = highlight(view.title, view.text, view.evidence)
     mine = case.claimed_by == user.id and case.status == CaseStatus.CLAIMED
-    return render(request, "case.html", user=user, view=view, case=case, segments=text_segments, hits=hits,
-                  title_segments=title_segments, qr=qr_targets(view.evidence), left=time_left(case.sla_due_at, utcnow()),
-                  mine=mine, choices=CHOICES, once=secrets.token_urlsafe(16))
+    return render(request, "case.html", user=user, view=view, case=case, segments=hl.text, hits=hl.hits,
+                  title_segments=hl.title, qr=qr_targets(view.evidence), left=time_left(case.sla_due_at, utcnow()),
+                  mine=mine, choices=CHOICES, once=secrets.token_urlsafe(16), decision=decision,
+                  rules=rule_descriptions(request, decision.rules) if decision else [])
 
 
 @router.post("/console/cases/{case_id}/decide")
@@ -116,7 +121,8 @@ def decide(request: Request, case_id: Id, user: Reviewer, choice: str = Form("")
     done = {"location": f"/console/cases/{case_id}?done=1"}
 
     def work(session):
-        decisions.decide(session, case_id, user, choice, reason, review=_rt(request).settings.review, params=params)
+        decisions.decide(session, case_id, user, choice, reason, review=_rt(request).settings.review, params=params,
+                         certification=_rt(request).settings.certification)
         return 303, done
 
     request_body = {"case": case_id, "choice": choice, "reason": reason, "days": days}

@@ -22,6 +22,14 @@
     }
     button.click();
   }
+  // a destructive form names its question in data-confirm; nothing is sent unless the person agrees
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var question = form.dataset ? form.dataset.confirm : null;
+    var button = ev.submitter;
+    if (button && button.dataset && button.dataset.confirm) question = button.dataset.confirm;
+    if (question && !window.confirm(question)) ev.preventDefault();
+  }, true);
   document.addEventListener("click", function (ev) {
     if (ev.target.matches && ev.target.matches("img.guarded")) ev.target.classList.toggle("revealed");
   });

@@ -85,6 +85,13 @@ def get_user_by_name(session: Session, username: str) -> User:
     return to_user(row)
 
 
+def get_user(session: Session, user_id: int) -> User:
+    row = session.get(ReviewUser, user_id)
+    if row is None:
+        raise NotFound(f"no user {user_id}", code="user_not_found")
+    return to_user(row)
+
+
 def list_users(session: Session) -> Sequence[User]:
     return [to_user(r) for r in session.execute(select(ReviewUser).order_by(ReviewUser.id)).scalars()]
 
