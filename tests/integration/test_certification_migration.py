@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from qinglang.storage.db import make_engine
 from qinglang.storage.migrate import alembic_config, upgrade
 
-TABLES = {"practice_cases", "practice_answers", "reviewer_certificates", "certification_events"}
+TABLES = {"practice_cases", "practice_answers", "reviewer_certificates", "certification_events", "review_case_notes"}
 
 
 def test_certification_tables_up_down_and_up(empty_database_url):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from qinglang.domain.review import CaseStatus, Claim, LeaseExpired, Release
+from qinglang.domain.review import Assign, CaseStatus, Claim, LeaseExpired, Release
 from qinglang.errors import Conflict
 from qinglang.services.certification import certificates
 from qinglang.services.review.case_store import advance, get_case
@@ -75,6 +75,22 @@ def claim_case(session: Session, case_id: int, user: User, *, lease_seconds: int
     certificates.require_may_claim(session, user, get_case(session, case_id).queue, certification)
     moved = advance(session, case_id, Claim(user.reviewer, utcnow(), lease_seconds))
     append_audit_event(session, user.actor, "case.claimed", "case", case_id, {"lease_seconds": lease_seconds})
+    return case_summary(moved.case)
+
+
+ASSIGNMENT_LEASE_SECONDS = 8 * 3600  # an assigned case waits a working day for its reviewer, then returns
+
+
+def assign(session: Session, case_id: int, by: User, to: User, *, certification=None,
+           lease_seconds: int = ASSIGNMENT_LEASE_SECONDS) -> CaseSummary:
+    """A senior or lead gives a case to ``to`` (reassigning it if someone holds it); ``to`` must be certified in
+    its category while ``certification.required`` is on."""
+    case = get_case(session, case_id)
+    certificates.require_may_claim(session, to, case.queue, certification)
+    before = case.claimed_by
+    moved = advance(session, case_id, Assign(by.reviewer, to.reviewer, utcnow(), lease_seconds))
+    append_audit_event(session, by.actor, "case.assigned", "case", case_id,
+                       {"to": to.username, "from_user_id": before, "lease_seconds": lease_seconds})
     return case_summary(moved.case)
 
 

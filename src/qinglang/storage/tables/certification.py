@@ -1,5 +1,6 @@
 """Tables of reviewer training and certification: the practice set, practice answers, one certificate per
-reviewer and category, and the certificate's history. Every change is also an audit event."""
+reviewer and category, and the certificate's history; and the reviewers' notes on cases. Every change is also
+an audit event."""
 
 from __future__ import annotations
 
@@ -82,4 +83,16 @@ class CertificationEvent(Base):
     cases: Mapped[int] = mapped_column(Integer, default=0)
     agreed: Mapped[int] = mapped_column(Integer, default=0)
     actor: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CaseNote(Base):
+    """A reviewer's note on a case, for the next person who opens it; notes are added, never edited."""
+
+    __tablename__ = "review_case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("review_cases.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("review_users.id"))
+    text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

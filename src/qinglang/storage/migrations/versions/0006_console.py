@@ -1,4 +1,5 @@
-"""reviewer training and certification: the practice set, practice answers, certificates and their history
+"""reviewer training and certification: the practice set, practice answers, certificates and their history;
+reviewers' notes on cases
 
 Revision ID: 0006_console
 Revises: 0004_review_domain
@@ -92,9 +93,25 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_certification_events_reviewer_id"), "certification_events", ["reviewer_id"],
                     unique=False)
+    op.create_table(
+        "review_case_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["author_id"], ["review_users.id"],
+                                name=op.f("fk_review_case_notes_author_id_review_users")),
+        sa.ForeignKeyConstraint(["case_id"], ["review_cases.id"],
+                                name=op.f("fk_review_case_notes_case_id_review_cases")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_case_notes")),
+    )
+    op.create_index(op.f("ix_review_case_notes_case_id"), "review_case_notes", ["case_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_review_case_notes_case_id"), table_name="review_case_notes")
+    op.drop_table("review_case_notes")
     op.drop_index(op.f("ix_certification_events_reviewer_id"), table_name="certification_events")
     op.drop_table("certification_events")
     op.drop_table("reviewer_certificates")
