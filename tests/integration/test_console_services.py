@@ -113,7 +113,8 @@ def test_notes_and_racing_reassignment(database_url):
 def test_user_management_rules_audit_and_ended_sessions(database_url):
     with sessions_for(database_url) as db:
         admin, lead = make_user(db, "admin", "admin"), make_user(db, "lead", "lead")
-        rev, lead2 = make_user(db, "rev", "reviewer"), make_user(db, "lead2", "lead")
+        rev = make_user(db, "rev", "reviewer")
+        make_user(db, "lead2", "lead")
         with transaction(db) as s:
             token = sessions.open_session(s, rev, hours=1)[0]
         with transaction(db) as s:
