@@ -97,6 +97,7 @@ def test_report_to_enforcement_end_to_end(browser, stack, tmp_path):
     page.wait_for_selector("#queue")
     page.goto(f"{server.url}/console/approvals")
     page.fill("form.approval input[name=reason]", "证据充分，同意关闭")
+    page.once("dialog", lambda dialog: dialog.accept())  # approving a severe action asks first
     page.click("form.approval button[value=approve]")
     page.wait_for_url("**/console/approvals?done=1")
 
