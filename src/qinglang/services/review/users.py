@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qinglang.domain.review import Reviewer, ReviewerRole
+from qinglang.domain.values import require_text
 from qinglang.errors import Conflict, Forbidden, InvalidInput, NotFound
 from qinglang.storage.sql_audit import append_audit_event
 from qinglang.storage.tables.review import ReviewUser
@@ -66,6 +67,8 @@ def create_user(
     session: Session, username: str, password: str, role: str, *, actor: str, display_name: str = ""
 ) -> User:
     role = parse_role(role)
+    username = check_username(username)
+    require_text(display_name or "", "display_name")
     _check_password(password)
     if session.execute(select(ReviewUser.id).where(ReviewUser.username == username)).first():
         raise Conflict(f"user {username!r} exists already", code="user_exists")
@@ -84,6 +87,7 @@ def find_reviewer(session: Session, user_id: int | None) -> Reviewer | None:
 
 
 def get_user_by_name(session: Session, username: str) -> User:
+    require_text(username, "username")
     row = session.execute(select(ReviewUser).where(ReviewUser.username == username)).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no user {username!r}; list them with `qinglang users list`", code="user_not_found")
@@ -123,6 +127,7 @@ def _check_password(password: str) -> None:
 
 def _managed(session: Session, manager: User | str, username: str, *, grants: ReviewerRole | None = None) -> ReviewUser:
     """The row of ``username`` if ``manager`` may manage it (and grant ``grants``)."""
+    require_text(username, "username")
     row = session.execute(select(ReviewUser).where(ReviewUser.username == username)).scalar_one_or_none()
     if row is None:
         raise NotFound(f"no user {username!r}; list them with `qinglang users list`", code="user_not_found")
