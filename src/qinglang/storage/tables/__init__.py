@@ -5,4 +5,5 @@ from qinglang.storage.tables import (
     core,  # noqa: F401
     drainage,  # noqa: F401
     review,  # noqa: F401
+    statistics,  # noqa: F401
 )

@@ -2,7 +2,7 @@
 reviewers' notes on cases
 
 Revision ID: 0006_console
-Revises: 0004_review_domain
+Revises: 0007_statistics
 
 New tables only; nothing existing changes. Reviewers start uncertified in every category; while
 ``certification.required`` is off (the default) that changes nothing they may do.
@@ -14,7 +14,7 @@ from alembic import op
 from qinglang.storage.base import UtcDateTime
 
 revision = "0006_console"
-down_revision = "0004_review_domain"
+down_revision = "0007_statistics"
 branch_labels = None
 depends_on = None
 
