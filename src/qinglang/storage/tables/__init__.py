@@ -3,5 +3,6 @@
 from qinglang.storage.tables import (
     core,  # noqa: F401
     drainage,  # noqa: F401
+    qualification,  # noqa: F401
     review,  # noqa: F401
 )
