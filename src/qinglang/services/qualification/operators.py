@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from qinglang.domain import ListKind
-from qinglang.errors import Conflict, Forbidden, InvalidInput, NotFound
+from qinglang.errors import ConfigError, Conflict, Forbidden, InvalidInput, NotFound
 from qinglang.qualification import (
     IdentityKind,
     NumberFault,
@@ -28,6 +28,7 @@ from qinglang.qualification import (
     keyed_record,
     parse_identity,
 )
+from qinglang.qualification.identity import MIN_KEY_BYTES
 from qinglang.qualification.licences import china_day
 from qinglang.services.qualification.context import QualificationContext
 from qinglang.storage.atomic import compare_and_set
@@ -78,6 +79,9 @@ def identity_values(new: NewOperator, kind: OperatorKind, ctx: QualificationCont
     if mismatch is not None:
         raise InvalidInput(mismatch.en, code="identity_kind_mismatch", details={"field": "identity.kind",
                                                                                "message_zh": mismatch.zh})
+    if len(ctx.identity_key) < MIN_KEY_BYTES:
+        raise ConfigError("no identity hashing key is configured (security.identity_key); identity documents "
+                          "cannot be stored", code="identity_key_missing")
     record = keyed_record(document, key=ctx.identity_key, key_id=ctx.key_id)
     return {"identity_kind": record.kind.value, "identity_digest": record.digest, "identity_masked": record.masked,
             "identity_key_id": record.key_id, "notes": [r.to_dict() for r in identity_notes(kind, document)]}
