@@ -119,3 +119,27 @@ def test_fiction_account_without_a_licence_is_restricted_and_graded_with_reasons
     assert any(r["code"] == "credit_qualification" for r in grade["current"]["explanation"])
     unknown = client.post("/v1/accounts", json={"id": "acc-g", "name": "n", "category": "poetry"}, headers=headers)
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (422, "account_category_invalid")
+
+
+def test_content_of_a_closed_account_is_blocked_at_screening_with_the_reason(api):
+    client, _runtime, headers = api
+    client.post("/v1/accounts", json={"id": "acc-c", "name": "号"}, headers=headers)
+    client.patch("/v1/accounts/acc-c", json={"status": "closed"}, headers=headers)
+    stored = client.post("/v1/contents", json={"content_id": "c-1", "text": "一篇普通的文章", "account_id": "acc-c"},
+                         headers=headers).json()
+    assert stored["decision"]["verdict"] == "block" and "account-not-active-block" in stored["decision"]["rules"]
+    assert "account/not_active" in [label["label"] for label in stored["decision"]["labels"]]
+
+
+def test_operator_list_entry_matches_the_operators_content_at_screening(api):
+    client, runtime, headers = api
+    client.post("/v1/operators", json={"id": "op-m", "name": "某报社", "kind": "media",
+                                       "identity": {"number": MEDIA_CODE}}, headers=headers)
+    client.post("/v1/accounts", json={"id": "acc-m", "name": "号", "operator_id": "op-m"}, headers=headers)
+    body = {"content_id": "c-2", "text": "一篇普通的文章", "account_id": "acc-m"}
+    assert client.post("/v1/contents", json=body, headers=headers).json()["decision"]["verdict"] == "pass"
+    with transaction(runtime.sessions) as session:
+        digest = session.get(OperatorRow, "op-m").identity_digest
+    _block(runtime, digest)
+    blocked = client.post("/v1/contents", json={**body, "content_id": "c-3"}, headers=headers).json()
+    assert blocked["decision"]["verdict"] == "block" and "register-blocked-block" in blocked["decision"]["rules"]

@@ -23,7 +23,7 @@ from qinglang.services.review import cases
 from qinglang.services.screening import ScreeningService
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event, canonical_json
-from qinglang.storage.tables.core import AccountRow, ContentVersionRow, ShadowDecisionRow
+from qinglang.storage.tables.core import AccountRow, ContentVersionRow, OperatorRow, ShadowDecisionRow
 
 CONTENT_KINDS = ("article", "chapter")
 
@@ -97,7 +97,8 @@ def submit_content(
         if replay is not None:
             return SubmitResult(record=replay, replayed=True)
         _require_account(session, submission.account_id)
-    result = screening.screen(submission.to_item())
+        standing = account_standing(session, submission.account_id)
+    result = screening.screen(submission.to_item(), standing)
     try:
         with transaction(sessions) as session:
             row = _store(session, submission, content_hash, result, actor=actor)
@@ -140,6 +141,31 @@ def _require_account(session: Session, account_id: str | None) -> None:
         raise InvalidInput(
             f"account {account_id!r} does not exist; create it first with POST /v1/accounts", code="unknown_account"
         )
+
+
+def account_standing(session: Session, account_id: str | None) -> Any:
+    """What screening should know about the account behind an item: status (and why), grade, operator keys."""
+    if account_id is None:
+        return None
+    from qinglang.pipeline.standing import AccountStanding
+    from qinglang.services.qualification.operators import operator_keys
+
+    account = session.get(AccountRow, account_id)
+    operator = session.get(OperatorRow, account.operator_id) if account.operator_id else None
+    keys = operator_keys(session, operator.id, operator.identity_digest) if operator is not None else set()
+    return AccountStanding(account.id, account.status, account.quality_grade, tuple(sorted(keys)),
+                           _status_reason(session, account))
+
+
+def _status_reason(session: Session, account: AccountRow) -> str:
+    if account.status not in ("suspended", "closed"):
+        return ""
+    from qinglang.storage.tables.review import Action
+
+    reason = session.execute(select(Action.reason).where(
+        Action.target_kind == "account", Action.target_id == account.id, Action.kind.in_(("suspend", "close")),
+        Action.status == "active").order_by(Action.id.desc()).limit(1)).scalar()
+    return reason or f"the account is {account.status}"
 
 
 def _store(
