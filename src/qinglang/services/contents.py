@@ -19,6 +19,7 @@ from qinglang.domain.model import ContentItem, Decision
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.services import drainage, records
 from qinglang.services.images import image_label, remote_image_refs
+from qinglang.services.qualification import quality
 from qinglang.services.review import cases
 from qinglang.services.screening import ScreeningService
 from qinglang.storage.db import transaction
@@ -180,6 +181,7 @@ def _store(
     records.add_signals(session, row.pk, result.decision)
     ok_signals = [s for o in result.decision.outcomes if o.status == "ok" for s in o.signals]
     drainage.record_edges(session, row.pk, sub.account_id, ok_signals)
+    quality.assess_version(session, row, sub.to_item(), ok_signals)
     decision = records.add_decision(session, row.pk, result.decision)
     made = {
         "decision_id": decision.id,
