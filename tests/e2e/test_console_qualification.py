@@ -142,7 +142,7 @@ def test_licence_expiry_restricts_the_fiction_account_once_and_a_new_licence_lif
     assert "已核实违规 0 次" in newest or "无已核实违规" in newest
     assert "已核实违规 1 次" in newest
     assert page.text_content("#grade") == grade["grade"]
-    assert page.locator("#licences a[href='/console/licences/%d']" % second).count() == 1
+    assert page.locator(f"#licences a[href='/console/licences/{second}']").count() == 1
     assert page.locator("#operator-link").get_attribute("href") == "/console/operators/op-press"
     worker.run_once()
     assert len(_events(receiver, "account.grade_changed")) >= 1
