@@ -94,6 +94,18 @@ def history(session: Session, account_id: str, *, limit: int = 50) -> Sequence[C
                            .order_by(CreditScoreRow.id.desc()).limit(limit)).scalars().all()
 
 
+_DRIFTING = frozenset({"age", "reach", "quality"})  # facts that move a little with every day or article
+
+
+def _same(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> bool:
+    """Whether two computations say the same: every factor's points, and the facts of the discrete factors (a
+    violation, a strike, a report ...). An account a day older or one more article with the same rounded points
+    makes no new history row."""
+    before = {f["key"]: f for f in old}
+    return all(f["key"] in before and before[f["key"]]["points"] == f["points"]
+               and (f["key"] in _DRIFTING or before[f["key"]]["facts"] == f["facts"]) for f in new)
+
+
 def score_of(row: CreditScoreRow) -> CreditScore:
     """A stored computation as the pure core's value (to explain a change against it)."""
     factors = tuple(CreditFactor(f["key"], f["points"], f.get("facts", {})) for f in row.factors)
@@ -101,12 +113,12 @@ def score_of(row: CreditScoreRow) -> CreditScore:
 
 
 def recompute(session: Session, account_id: str, trigger: str, now: datetime) -> CreditScoreRow | None:
-    """Compute the account's credit at ``now``; a new history row when score or factors changed (else ``None``)."""
+    """Compute the account's credit at ``now``; a new history row when it says something new (else ``None``)."""
     account = session.get(AccountRow, account_id)
     score = compute_credit(account_record(session, account), now)
     previous = latest(session, account_id)
     factors = [{"key": f.key, "points": f.points, "facts": dict(f.facts)} for f in score.factors]
-    if previous is not None and previous.score == score.score and previous.factors == factors:
+    if previous is not None and previous.score == score.score and _same(previous.factors, factors):
         return None
     change = explain_change(score_of(previous), score) if previous is not None else ()
     row = CreditScoreRow(account_id=account_id, score=score.score, grade=score.grade.value, raw=score.raw,
