@@ -107,8 +107,10 @@ def _store_scan(session: Session, scan: Scan) -> int:
     return media.id
 
 
-def advance(session: Session, licence_id: int, event: Event, ctx: QualificationContext, *, actor: str) -> LicenceRow:
-    """Apply ``event`` to the licence once, or raise the refusal's error (see the module docstring)."""
+def advance(session: Session, licence_id: int, event: Event, ctx: QualificationContext, *, actor: str,
+            reassess_now: bool = True) -> LicenceRow:
+    """Apply ``event`` to the licence once, or raise the refusal's error (see the module docstring). With
+    ``reassess_now=False`` the operator's accounts are only made due, for the worker to assess in batches."""
     for attempt in range(ATTEMPTS):
         row = get_licence(session, licence_id, fresh=attempt > 0)
         before = state_of(row)
@@ -121,7 +123,10 @@ def advance(session: Session, licence_id: int, event: Event, ctx: QualificationC
             if after.reason and after.decided_at == getattr(event, "now", None):
                 data["reason"] = after.reason
             append_audit_event(session, actor, event.action, "licence", row.id, data)
-            _reassess(session, row.operator_id, ctx, event.now)
+            if reassess_now:
+                _reassess(session, row.operator_id, ctx, event.now)
+            else:
+                _make_due(session, row.operator_id, event.now)
             return row
     raise Conflict("this licence is changing quickly; reload it and try again", code="licence_busy")
 
@@ -141,9 +146,16 @@ def _reassess(session: Session, operator_id: str, ctx: QualificationContext, now
     standing.reassess_operator(session, operator_id, ctx, now)
 
 
+def _make_due(session: Session, operator_id: str, now: datetime) -> None:
+    from qinglang.services.qualification import standing
+
+    standing.make_due(session, operator_id, now)
+
+
 def expire_due(session: Session, ctx: QualificationContext, now: datetime, *, limit: int = 100) -> int:
     """Record :class:`Expire` on verified licences whose end date has passed (a worker duty, safe to run at once
-    on many workers: the second finds the licence expired and is refused)."""
+    on many workers: the second finds the licence expired and is refused). The operator's accounts are made due,
+    so ``standing.review_due`` restricts them in batches rather than all in this transaction."""
     candidates = session.execute(
         select(LicenceRow.id).where(LicenceRow.status == LicenceStatus.VERIFIED, LicenceRow.valid_until.is_not(None),
                                     LicenceRow.valid_until <= now.date()).order_by(LicenceRow.id).limit(limit)
@@ -154,7 +166,7 @@ def expire_due(session: Session, ctx: QualificationContext, now: datetime, *, li
         if isinstance(transition(state_of(row), Expire(now)), Refusal):
             continue  # not past its end in China time yet, or another worker expired it
         try:
-            advance(session, licence_id, Expire(now), ctx, actor="worker")
+            advance(session, licence_id, Expire(now), ctx, actor="worker", reassess_now=False)
             done += 1
         except Conflict:
             continue

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from qinglang.domain.review import AccountStatus, ActionKind, ActionStatus, TargetKind
@@ -134,6 +134,12 @@ def reassess_operator(session: Session, operator_id: str, ctx: QualificationCont
                           .order_by(AccountRow.id)).scalars().all()
     for account_id in ids:
         assess_account(session, account_id, ctx, now)
+
+
+def make_due(session: Session, operator_id: str, now: datetime) -> None:
+    """Make every account of an operator due for assessment at ``now`` (the worker picks them up in batches)."""
+    session.execute(update(AccountRow).where(AccountRow.operator_id == operator_id)
+                    .values(next_review_at=now).execution_options(synchronize_session=False))
 
 
 def due(session: Session, now: datetime, limit: int) -> Sequence[str]:
