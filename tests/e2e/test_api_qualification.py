@@ -143,3 +143,15 @@ def test_operator_list_entry_matches_the_operators_content_at_screening(api):
     _block(runtime, digest)
     blocked = client.post("/v1/contents", json={**body, "content_id": "c-3"}, headers=headers).json()
     assert blocked["decision"]["verdict"] == "block" and "register-blocked-block" in blocked["decision"]["rules"]
+
+
+def test_a_new_identity_document_is_checked_and_unverifies_the_operator(api):
+    client, _runtime, headers = api
+    client.post("/v1/operators", json={"id": "op-li", "name": "李某", "identity": {"number": RESIDENT_ID}},
+                headers=headers)
+    wrong = client.patch("/v1/operators/op-li", json={"identity": {"kind": "credit_code", "number": MEDIA_CODE}},
+                         headers=headers)
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (422, "identity_kind_mismatch")
+    changed = client.patch("/v1/operators/op-li", json={"identity": {"number": "110105198001011238"}},
+                           headers=headers).json()
+    assert changed["identity"]["masked"] == "110105********1238" and changed["verification_state"] == "unverified"

@@ -82,7 +82,8 @@ def update_operator(session: Session, operator_id: str, changes: dict[str, Any],
         setattr(row, key, value)
     session.flush()
     if identity:
-        change_identity(session, row.id, changes.get("kind"), identity.get("number"), ctx or _context(), actor=actor)
+        change_identity(session, row.id, changes.get("kind"), identity.get("number"), ctx or _context(), actor=actor,
+                        identity_kind=identity.get("kind"))
     append_audit_event(
         session,
         actor=actor,

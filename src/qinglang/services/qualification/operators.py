@@ -113,11 +113,11 @@ def register_operator(session: Session, new: NewOperator, ctx: QualificationCont
 
 
 def change_identity(session: Session, operator_id: str, kind_raw: str | None, number: str | None,
-                    ctx: QualificationContext, *, actor: str) -> OperatorRow:
+                    ctx: QualificationContext, *, actor: str, identity_kind: str | None = None) -> OperatorRow:
     """A new identity document for an operator: checked like a new one, and the identity is unverified again."""
     row = get_operator_row(session, operator_id)
     kind = operator_kind(kind_raw or row.kind)
-    values = identity_values(NewOperator(row.id, row.name, kind.value, None, number), kind, ctx, utcnow())
+    values = identity_values(NewOperator(row.id, row.name, kind.value, identity_kind, number), kind, ctx, utcnow())
     values.pop("notes", None)
     refuse_blacklisted(session, row.id, values.get("identity_digest"))
     changes = {"kind": kind.value, **values, "verification_state": UNVERIFIED, "verified_by": None,
