@@ -188,3 +188,17 @@ def account_grade(db) -> CreditScoreRow:
         row = credit.latest(s, "acc-1")
         s.expunge(row)
         return row
+
+
+def test_lifting_a_qualification_restriction_keeps_a_violations_restriction(db):
+    now = datetime.now(UTC)
+    alice = make_user(db, "alice", "reviewer")
+    fiction_account(db)  # no licence yet: restricted for qualification
+    assert account(db).status == "restricted"
+    from qinglang.services.review import enforcement
+
+    with transaction(db) as s:
+        enforcement.apply_action(s, enforcement.NewAction("restrict", "account", "acc-f", "导流", account_id="acc-f"),
+                                 actor="test")
+    verify(db, submit(db, (now + timedelta(days=300)).date(), now), alice, now)
+    assert (account(db).qualification_state, account(db).status) == ("qualified", "restricted")

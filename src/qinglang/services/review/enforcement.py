@@ -186,12 +186,22 @@ def _restore(session: Session, action: Action, actor: str, reason: str) -> None:
     if previous and action.target_kind == TargetKind.ACCOUNT:
         account = session.get(AccountRow, action.target_id)
         if account is not None:
-            account.status = previous
+            account.status = _held_status(session, action.target_id, AccountStatus(previous)).value
     if action.kind == ActionKind.BLACKLIST and action.params.get("list_entry_id"):
         from qinglang.services import lists
 
         lists.remove_entry(session, int(action.params["list_entry_id"]), actor=actor, reason=reason,
                            reversing=True)
+
+
+def _held_status(session: Session, account_id: str, previous: AccountStatus) -> AccountStatus:
+    """The status an account returns to when one action on it ends: what it was before, unless another action still
+    active on it holds a stronger one (a violation's restriction outlives a lifted qualification restriction)."""
+    kinds = session.execute(select(Action.kind).where(
+        Action.target_kind == TargetKind.ACCOUNT, Action.target_id == account_id,
+        Action.status == ActionStatus.ACTIVE)).scalars()
+    held = [ACTIONS[ActionKind(k)].sets_status for k in kinds if ActionKind(k) in ACTIONS]
+    return max([previous, *(s for s in held if s is not None)], key=lambda s: s.rank)
 
 
 def expire_due(session: Session, *, limit: int = 100) -> int:
