@@ -76,7 +76,8 @@ def _verify_in_console(page, url: str, licence_id: int, *, shot: str | None = No
     page.wait_for_selector("#verify")
     page.fill("#licence-reason", "证照与扫描件一致，发证机关核实无误")
     page.click("#verify")
-    page.wait_for_selector("#licence-status:text('verified')")
+    page.wait_for_selector("#licence-status[data-value='verified']")
+    assert page.text_content("#licence-status") == "已核验"
 
 
 def _events(receiver, kind: str) -> list[dict]:
@@ -90,6 +91,11 @@ def test_licence_expiry_restricts_the_fiction_account_once_and_a_new_licence_lif
                                               "identity": {"number": MEDIA_CODE}}).status_code == 201
     today = datetime.now(UTC).date()
     first = _submit_licence(client, today + timedelta(days=60))
+    client.post("/v1/operators", json={"id": "op-daily", "name": "青山日报社", "kind": "media"})
+    other = client.post("/v1/operators/op-daily/licences", json={
+        "kind": "news_information", "number": "11120240007", "issuer": "北京市互联网信息办公室",
+        "scope": ["互联网新闻信息采编发布服务"], "valid_from": "2024-06-01", "valid_until": "2027-05-31"})
+    assert other.status_code == 201, other.text  # waits in the queue beside the first
     _login(page, server.url, "rev")
     _verify_in_console(page, server.url, first, shot="qualification-queue.png")
     account = client.post("/v1/accounts", json={"id": "acc-novel", "name": "青山书院", "operator_id": "op-press",

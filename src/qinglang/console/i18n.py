@@ -130,6 +130,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "active": ("有效", "active"),
     "none": ("无", "none"),
     "same_identity": ("同一证件的其他运营者记录", "Other operator records with the same identity"),
+    "licence_submitted": ("已提交", "submitted"),
+    "licence_under_review": ("审核中", "under review"),
+    "licence_verified": ("已核验", "verified"),
+    "licence_rejected": ("已驳回", "rejected"),
+    "licence_expired": ("已过期", "expired"),
+    "licence_revoked": ("已撤销", "revoked"),
+    "licence_withdrawn": ("已撤回", "withdrawn"),
+    "qualification_qualified": ("资质齐全", "qualified"),
+    "qualification_expiring": ("即将到期", "expiring"),
+    "qualification_pending": ("待审核", "pending"),
+    "qualification_unqualified": ("资质不全", "unqualified"),
+    "qualification_ineligible": ("类型不符", "ineligible"),
+    "qualification_unassessed": ("未评估", "not assessed"),
 }
 
 

@@ -98,7 +98,7 @@ def _carry_out(session: Session, account: AccountRow, result: QualificationAsses
             actor="system")
     elif result.state.qualified and restriction is not None:
         enforcement.revert_action(session, restriction, actor="system",
-                                  reason="qualification restored: " + "; ".join(r.en for r in result.reasons))
+                                  reason="资质恢复：" + "；".join(r.zh for r in result.reasons))
     if result.state is QualificationState.EXPIRING:
         _warn(session, account, result)
 
