@@ -1,6 +1,7 @@
 """The review worker: delivers outbox events as signed webhooks, reverts expired actions, expires licences past
-their end date and re-assesses accounts whose qualification review is due, returns abandoned claims
-to the queue, signs audit chain checkpoints and forgets what has aged out (ended sessions, old sign-in counts,
+their end date and re-assesses accounts whose qualification review is due, returns abandoned claims to the queue,
+signs audit chain checkpoints, escalates overdue cases, keeps the daily figures current and forgets what has aged
+out (ended sessions, old sign-in counts,
 day-old idempotency keys). Runs in-process under ``qinglang serve`` (a thread) or alone as
 ``qinglang worker run``; any number may run at once, since every step leases its rows or compares-and-sets."""
 
@@ -23,6 +24,7 @@ from qinglang.services.qualification.context import QualificationContext, contex
 from qinglang.services.review import enforcement, outbox, queue, sessions, signin
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
+from qinglang.workers.statistics import StatisticsDuty
 
 log = logging.getLogger("qinglang.worker")
 PURGE_EVERY_S = 600.0
@@ -31,8 +33,8 @@ PURGE_EVERY_S = 600.0
 class ReviewWorker:
     def __init__(self, factory: sessionmaker[Session], review, *, post: outbox.Poster | None = None,
                  checkpoints: CheckpointStore | None = None, checkpoint_every_s: float = 300.0,
-                 qualification: QualificationContext | None = None, clock: Callable[[], datetime] = utcnow,
-                 qualification_batch: int = 100) -> None:
+                 statistics=None, qualification: QualificationContext | None = None,
+                 clock: Callable[[], datetime] = utcnow, qualification_batch: int = 100) -> None:
         self.sessions = factory
         self.review = review
         self.qualification = qualification  # None: no qualification duty (licence expiry, account standing)
@@ -42,6 +44,7 @@ class ReviewWorker:
         self.checkpoints = checkpoints
         self.checkpoint_every_s = checkpoint_every_s
         self._post = post
+        self.statistics = StatisticsDuty(factory, statistics) if statistics is not None else None
         self._last_checkpoint = self._last_purge = float("-inf")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -66,6 +69,8 @@ class ReviewWorker:
             )
         done["checkpointed"] = self._checkpoint()
         done["purged"] = self._purge()
+        if self.statistics is not None:
+            done.update(self.statistics.run())
         return done
 
     def _qualify(self) -> dict[str, int]:
@@ -121,6 +126,7 @@ def worker_for(settings, factory: sessionmaker[Session], **kwargs) -> ReviewWork
     """The worker the settings describe, with its checkpoint store."""
     from qinglang.services.audit import checkpoint_store
 
+    kwargs.setdefault("statistics", settings.statistics)
     kwargs.setdefault("qualification", context_for(settings))
     kwargs.setdefault("qualification_batch", settings.qualification.review_batch)
     return ReviewWorker(factory, settings.review, checkpoints=checkpoint_store(settings),
