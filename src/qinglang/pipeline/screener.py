@@ -16,6 +16,7 @@ from qinglang.detectors.base import Detector, PreparedContent
 from qinglang.domain import ContentItem, Decision, DetectorOutcome, Signal
 from qinglang.pipeline.prepare import prepare
 from qinglang.pipeline.register import REGISTER, RegisterSnapshot
+from qinglang.pipeline.standing import AccountStanding, standing_outcome
 from qinglang.policy import Policy, default_policy, evaluate, load_policy
 
 if TYPE_CHECKING:
@@ -114,9 +115,14 @@ class Screener:
                 failures[detector.name] = _error_text(exc)
         return failures
 
-    def screen(self, item: ContentItem, *, register: RegisterSnapshot | None = None) -> ScreeningResult:
+    def screen(self, item: ContentItem, *, register: RegisterSnapshot | None = None,
+               standing: AccountStanding | None = None) -> ScreeningResult:
+        """Screen ``item``; ``standing`` (the account behind it) adds the account stage's signals before the
+        register stage, so the policy can read the account's status and grade and the register its operator."""
         prepared = prepare(item)
         outcomes = [run_detector(d, prepared) for d in self.detectors]
+        if standing is not None:
+            outcomes.append(standing_outcome(standing))
         if register is not None:
             outcomes = apply_register(register, prepared, outcomes)
         decision = evaluate(self.policy, outcomes)
