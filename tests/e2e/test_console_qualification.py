@@ -140,7 +140,7 @@ def test_licence_expiry_restricts_the_fiction_account_once_and_a_new_licence_lif
     page.wait_for_selector("#decide-form")
     page.fill("#reason", "章节含色情描写，核实违规")
     page.click("#decide-form button[value=restrict]")
-    page.wait_for_selector("#case-status:text('closed')")
+    page.wait_for_selector("#case-status[data-status='closed']")
     grade = client.get("/v1/accounts/acc-novel/grade").json()
     assert grade["current"]["score"] < grade["history"][1]["score"] and grade["grade"] != grade_before
     page.goto(f"{server.url}/console/accounts/acc-novel")
