@@ -16,4 +16,5 @@ COMMAND_MODULES: list[str] = [
     "qinglang.cli.users",
     "qinglang.cli.worker",
     "qinglang.cli.stats",
+    "qinglang.cli.similar",
 ]
