@@ -22,7 +22,7 @@ from qinglang.similarity import (
     target_keys,
 )
 from qinglang.similarity.encoding import decode, encode
-from qinglang.similarity.fingerprints import Resemblance, windows
+from qinglang.similarity.fingerprints import STRIDE, WINDOW, Resemblance, windows
 
 PASSAGES = json.loads((Path(__file__).parent / "data" / "similarity_passages.json").read_text("utf-8"))["passages"]
 # simplified -> a traditional or variant form OpenCC folds back
@@ -59,8 +59,8 @@ def test_windows_cover_every_token_and_overlap_by_half():
     tokens = [str(i) for i in range(1000)]
     ws = windows(tokens)
     assert ws[0][0] == "0" and ws[-1][-1] == "999"
-    assert all(len(w) == 256 for w in ws)
-    assert len(set(ws[0]) & set(ws[1])) == 128
+    assert all(len(w) == WINDOW for w in ws)
+    assert len(set(ws[0]) & set(ws[1])) == WINDOW - STRIDE
 
 
 @settings(max_examples=40, deadline=None)

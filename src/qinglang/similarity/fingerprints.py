@@ -32,9 +32,9 @@ import numpy as np
 from qinglang.text import normalize_text
 
 SHINGLE = 5  # characters per shingle
-WINDOW = 256  # shingles per window MinHash
-STRIDE = 128  # a new window every STRIDE shingles: any span of WINDOW shingles overlaps one by >= 3/4
-NUM_PERM = 64  # MinHash permutations per window
+WINDOW = 128  # shingles per window MinHash
+STRIDE = 64  # a new window every STRIDE shingles: any span of WINDOW shingles overlaps one by >= 3/4
+NUM_PERM = 96  # MinHash permutations per window
 SEED = 20_261_202  # fixed: fingerprints are only comparable when built with the same seed
 SCHEME = f"rensa-rminhash/k{SHINGLE}/w{WINDOW}/s{STRIDE}/p{NUM_PERM}/seed{SEED}"
 

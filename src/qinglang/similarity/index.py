@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from qinglang.similarity.fingerprints import NUM_PERM, SCHEME, Resemblance, TextFingerprint, resemblance
 
-BANDS = 16  # rows per band = NUM_PERM / BANDS = 4
+BANDS = 32  # rows per band = NUM_PERM / BANDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +30,8 @@ class NearDuplicateRule:
     by chance). The defaults were picked on the TUNE half of the pairs in ``scripts/eval_similarity.py``; see
     docs/evaluation.md, "Near-duplicates"."""
 
-    similarity: float = 0.5
-    containment: float = 0.6
+    similarity: float = 0.2
+    containment: float = 0.3
     min_shingles: int = 40
 
     def holds(self, r: Resemblance) -> bool:
