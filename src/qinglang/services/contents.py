@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.domain.model import ContentItem, Decision
 from qinglang.errors import Conflict, InvalidInput, NotFound
-from qinglang.services import drainage, records
+from qinglang.services import drainage, records, similarity
 from qinglang.services.images import image_label, remote_image_refs
 from qinglang.services.review import cases
 from qinglang.services.screening import ScreeningService
+from qinglang.similarity import fingerprint
+from qinglang.similarity.batch import content_text
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event, canonical_json
 from qinglang.storage.tables.core import AccountRow, ContentVersionRow, ShadowDecisionRow
@@ -98,9 +100,10 @@ def submit_content(
             return SubmitResult(record=replay, replayed=True)
         _require_account(session, submission.account_id)
     result = screening.screen(submission.to_item())
+    fp = fingerprint(content_text(submission.to_item()))  # CPU work, kept out of the transaction
     try:
         with transaction(sessions) as session:
-            row = _store(session, submission, content_hash, result, actor=actor)
+            row = _store(session, submission, content_hash, result, fp, actor=actor)
             if review_sla_hours is not None:
                 cases.open_for_decision(session, submission.content_id, result.decision, sla_hours=review_sla_hours,
                                         actor=actor)
@@ -143,9 +146,10 @@ def _require_account(session: Session, account_id: str | None) -> None:
 
 
 def _store(
-    session: Session, sub: ContentSubmission, content_hash: str, result: Any, *, actor: str
+    session: Session, sub: ContentSubmission, content_hash: str, result: Any, fp: Any, *, actor: str
 ) -> ContentVersionRow:
-    """Write the version, its signals, drainage edges, decision, shadow difference and audit events."""
+    """Write the version, its signals, drainage edges, text fingerprint, decision, shadow difference and audit
+    events."""
     row = _version_row(sub, content_hash)
     session.add(row)
     session.flush()
@@ -154,6 +158,7 @@ def _store(
     records.add_signals(session, row.pk, result.decision)
     ok_signals = [s for o in result.decision.outcomes if o.status == "ok" for s in o.signals]
     drainage.record_edges(session, row.pk, sub.account_id, ok_signals)
+    similarity.store_fingerprint(session, row.pk, fp)
     decision = records.add_decision(session, row.pk, result.decision)
     made = {
         "decision_id": decision.id,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from qinglang.domain import ContentItem
 from qinglang.errors import InvalidInput
 from qinglang.pipeline.contract import _echo_id, decode_line, error_line, item_from_object
 from qinglang.pipeline.prepare import prepare
@@ -20,10 +21,15 @@ from qinglang.similarity.fingerprints import TextFingerprint, fingerprint
 from qinglang.similarity.index import DEFAULT_RULE, NearDuplicateRule, TextIndex
 
 
+def content_text(item: ContentItem) -> str:
+    """The text a content is fingerprinted by: its text, else its HTML's visible text, else its title."""
+    prepared = prepare(item)
+    return prepared.fields["text"] or prepared.fields["title"]
+
+
 def item_text(obj: dict) -> str:
     """The text a batch line is fingerprinted by (raises InvalidInput like the screen contract)."""
-    prepared = prepare(item_from_object(obj))
-    return prepared.fields["text"] or prepared.fields["title"]
+    return content_text(item_from_object(obj))
 
 
 def parse_line(raw: bytes) -> tuple[Any, TextFingerprint]:

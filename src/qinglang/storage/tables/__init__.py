@@ -4,4 +4,5 @@ from qinglang.storage.tables import (
     core,  # noqa: F401
     drainage,  # noqa: F401
     review,  # noqa: F401
+    similarity,  # noqa: F401
 )
