@@ -105,6 +105,16 @@ def parse_seed(kind: str, value: Any) -> Seed:
     return Seed(seed_kind, text)
 
 
+def seed_from_fields(fields: dict[str, Any]) -> Seed:
+    """The seed named by exactly one of ``case_id``, ``text``, ``qr_payload``, ``contact``, ``domain``, ``url``."""
+    given = {k: v for k, v in fields.items() if v is not None}
+    if len(given) != 1:
+        names = ", ".join(k if k != "case" else "case_id" for k in SeedKind)
+        raise InvalidInput(f"give exactly one seed of {names}; got {len(given)}", code="invalid_sweep_seed")
+    (name, value), = given.items()
+    return parse_seed("case" if name == "case_id" else name, value)
+
+
 # --- find ------------------------------------------------------------------------------------------------
 
 
@@ -218,6 +228,12 @@ def _record(session: Session, seed: Seed, resolved: _Resolved, hits: list[SweepH
                        {"seed": f"{seed.kind.value}:{seed.value[:200]}", "seed_case_id": resolved.case_id,
                         "found": len(hits), "opened": opened})
     return sweep.id
+
+
+def preview(sessions: sessionmaker[Session], seed: Seed) -> list[SweepHit]:
+    """What a sweep from ``seed`` would find, recording and opening nothing (``--dry-run``)."""
+    with transaction(sessions) as session:
+        return find(session, seed)[1]
 
 
 def start_sweep(sessions: sessionmaker[Session], seed: Seed, *, actor: str, sla_hours: dict[str, int]) -> SweepView:
