@@ -49,6 +49,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qr": ("二维码目标", "QR targets"),
     "history": ("账号历史", "Account history"),
     "strikes": ("违规积分", "Strike points"),
+    "sweep": ("举一反三排查", "Sweep"),
     "decide": ("处理", "Decide"),
     "decision_reason": ("处理理由（必填）", "Reason (required)"),
     "take_down": ("下架 (t)", "Take down (t)"),
