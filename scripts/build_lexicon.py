@@ -7,6 +7,9 @@ Sources (every term keeps its source file and licence):
   lexicon_konsheng/色情类型.txt, 色情词库.txt (MIT) -> porn; 广告类型.txt (MIT) -> sorted into ad/fraud/gambling/porn
   src/qinglang/detectors/lexicon/curated.tsv (Apache-2.0, written for qinglang)
 
+Off-category terms go first: deny_curated.txt (hand-written) and porn-list terms about politics or the news
+with no sexual marker (OFF_CATEGORY_KEYS), which the upstream lists file beside porn.
+
 Curation (TRAIN split only, see qinglang.evaluation.datasets.is_dev): every candidate is normalised like
 screened text, then counted on clean TRAIN text (cmrc2018 paragraphs, classical-novel paragraphs, COLD label-0
 comments) and on ChineseHarm TRAIN texts per category. Dropped: single characters, bare numbers, short Latin
@@ -42,6 +45,14 @@ SEX_SERVICE_KEYS = ("小姐", "妓", "包夜", "楼凤", "技师", "推油", "�
 EXPLICIT_KEYS = ("屄", "屌", "肏", "阴", "龟头", "插", "交", "做爱", "精", "射", "高潮", "淫", "奸", "乳", "穴", "逼", "鸡巴",
                  "自慰", "手淫", "裸", "av", "成人", "性爱", "乱伦", "潮吹", "肛", "口爆", "色情", "黄色", "三级", "a片", "操")
 ACCOUNT_KEYS = ("qq", "qb", "号", "出售", "低价")
+# The upstream porn lists also carry political slogans, newspaper names and news phrases (光明日报, 抵制日货,
+# 党政干部十大特征): not a category qinglang screens, and words a news platform prints every day. A porn-list term
+# with one of these keys and none of the sexual markers below is dropped as off-category before curation.
+OFF_CATEGORY_KEYS = ("党", "政府", "中央", "共产", "中共", "日报", "时报", "晚报", "新闻", "主义", "民主", "革命", "抵制",
+                     "日货", "干部", "书记", "领导", "官员", "公安", "警察", "城管", "军", "新疆", "台湾", "人肉")
+SEXUAL_MARKERS = EXPLICIT_KEYS + SEX_SERVICE_KEYS + ("艳照", "群p", "5p", "6p", "床照", "不雅", "泡妞", "喂奶", "两性",
+                                                   "色", "18", "十8", "性", "艳", "美女", "女领导", "txt", "bt")
+DENY = OUT / "deny_curated.txt"  # single upstream terms that are not in the category they were filed under
 SEVERITY = {"explicit": 3, "sex_service": 3, "vulgar": 2, "drainage": 2, "account_trading": 2, "": 2}
 
 
@@ -104,6 +115,23 @@ def curated_candidates() -> list[Candidate]:
         term, category, sublabel = (line.split("\t") + [""])[:3]
         out.append(Candidate(term, category, sublabel, "qinglang/curated.tsv", OURS))
     return out
+
+
+def off_category(c: Candidate, denied: frozenset[str]) -> bool:
+    """True for an upstream term filed under a category it does not belong to: a denied term, or a porn-list
+    term about politics or the news with no sexual marker (``OFF_CATEGORY_KEYS``)."""
+    if c.licence == OURS:
+        return False
+    if c.term in denied:
+        return True
+    term = c.term.lower()
+    return c.category == "porn" and any(k in term for k in OFF_CATEGORY_KEYS) and not any(k in term for k in SEXUAL_MARKERS)
+
+
+def drop_off_category(cands: list[Candidate]) -> tuple[list[Candidate], int]:
+    denied = frozenset(normalize_text(t).strip() for t in _lines(DENY))
+    kept = [c for c in cands if not off_category(c, denied)]
+    return kept, len(cands) - len(kept)
 
 
 def _lines(path: Path) -> list[str]:
@@ -262,6 +290,7 @@ def lexicon_rows(kept: list[tuple[Candidate, Stats]]) -> list[list[object]]:
 def build(data: Path) -> dict:
     raw = curated_candidates() + houbb_candidates(data) + konsheng_candidates(data)
     cands, before = normalised_candidates(raw)
+    cands, off = drop_off_category(cands)
     allow_rows = allowlist(data)
     allow = TermMatcher([r[0] for r in allow_rows])
     corpora = load_corpora(data)
@@ -273,6 +302,7 @@ def build(data: Path) -> dict:
     write_tsv(OUT / "allowlist.tsv", ["term", "source", "licence"], [list(r) for r in allow_rows])
     return {
         "raw_entries": dict(before),
+        "dropped_off_category": off,
         "candidates_after_shape_filter": dict(Counter(c.category for c in cands)),
         "kept": dict(Counter(c.category for c, _ in kept if not c.variant_of)),
         "kept_pinyin_variants": dict(Counter(c.category for c, _ in kept if c.variant_of)),

@@ -172,6 +172,23 @@ def test_suspension_expires_and_reverts(db):
         assert s.get(AccountRow, "acc-1").status == "active"
 
 
+def test_a_blacklist_entry_put_there_by_an_action_comes_off_only_with_the_action(db):
+    from qinglang.services import lists
+
+    with transaction(db) as s:
+        action = enforcement.apply_action(s, enforcement.NewAction("blacklist", "account", "acc-1", "r"), actor="t")
+        entry_id = action.params["list_entry_id"]
+    with transaction(db) as s, pytest.raises(Conflict) as refused:
+        lists.remove_entry(s, entry_id, actor="lists-admin")
+    assert (refused.value.code, refused.value.details) == ("list_entry_held_by_action", {"action_id": action.id})
+    with transaction(db) as s:
+        assert lists.get_entry(s, entry_id).removed_at is None
+        enforcement.revert_action(s, s.get(Action, action.id), actor="lead", reason="appeal upheld")
+    with transaction(db) as s:
+        assert lists.get_entry(s, entry_id).removed_at is not None
+        assert lists.remove_entry(s, entry_id, actor="lists-admin").removed_at is not None  # a no-op now
+
+
 def test_own_account_and_flood_reports_earn_no_reward(db):
     own = file(db, contact="owner", reporter_account_id="acc-1", ip="1.0.0.1")
     flood_a = file(db, contact="sock-a", ip="6.6.6.6")

@@ -56,6 +56,13 @@ def test_allowlisted_medical_and_news_phrases_do_not_fire(detector):
         assert _detect(detector, text) == [], text
 
 
+@pytest.mark.parametrize("text", ["光明日报评论员文章", "网友发起人肉搜索引发争议", "理性看待抵制日货", "星岛日报报道",
+                                  "转业干部工资调整方案", "全集在线播放", "促性腺激素的临床应用"])
+def test_news_politics_and_medicine_from_the_upstream_porn_lists_do_not_fire(detector, text):
+    """Upstream lists file newspapers, slogans and hormone names beside porn; the build drops them as off-category."""
+    assert _detect(detector, text) == [], text
+
+
 def test_clean_encyclopedic_paragraph_has_no_signal(detector):
     text = ("北京大学创建于1898年，初名京师大学堂，是中国近代第一所国立综合性大学。学校现有哲学、文学、历史学、"
             "法学等学科门类，图书馆藏书量居亚洲高校前列。")

@@ -175,11 +175,29 @@ def get_entry(session: Session, entry_id: int) -> ListEntry:
     return _to_entry(row)
 
 
-def remove_entry(session: Session, entry_id: int, *, actor: str, reason: str = "") -> ListEntry:
-    """Mark an entry removed (kept for the audit trail). Removing a removed entry is a no-op."""
+def holding_action(session: Session, entry_id: int) -> int | None:
+    """The id of the active blacklist action that put entry ``entry_id`` on the list, if there is one."""
+    from qinglang.storage.tables.review import Action
+
+    return session.execute(select(Action.id).where(
+        Action.kind == "blacklist", Action.status == "active",
+        Action.params["list_entry_id"].as_integer() == entry_id)).scalars().first()
+
+
+def remove_entry(session: Session, entry_id: int, *, actor: str, reason: str = "", reversing: bool = False) -> ListEntry:
+    """Mark an entry removed (kept for the audit trail). Removing a removed entry is a no-op.
+
+    An entry that an active blacklist action put there (decided, and approved by a second senior where the
+    action is severe) comes off only with that action: its reversal passes ``reversing=True``; anyone else is
+    refused (``list_entry_held_by_action``) and told to reverse the action instead."""
     row = session.get(ListEntryRow, entry_id)
     if row is None:
         raise NotFound(f"list entry {entry_id} does not exist", code="list_entry_not_found")
+    held_by = None if reversing or row.removed_at is not None else holding_action(session, entry_id)
+    if held_by is not None:
+        raise Conflict(f"list entry {entry_id} was added by action #{held_by}; reverse that action (an appeal or a "
+                       "lead's reversal) to take the entry off the list", code="list_entry_held_by_action",
+                       details={"action_id": held_by})
     if row.removed_at is None:
         row.removed_at = utcnow()
         session.flush()

@@ -176,7 +176,8 @@ def _restore(session: Session, action: Action, actor: str, reason: str) -> None:
     if action.kind == ActionKind.BLACKLIST and action.params.get("list_entry_id"):
         from qinglang.services import lists
 
-        lists.remove_entry(session, int(action.params["list_entry_id"]), actor=actor, reason=reason)
+        lists.remove_entry(session, int(action.params["list_entry_id"]), actor=actor, reason=reason,
+                           reversing=True)
 
 
 def expire_due(session: Session, *, limit: int = 100) -> int:
