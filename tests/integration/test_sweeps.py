@@ -133,6 +133,44 @@ def test_ad_hoc_seeds_find_by_target_and_by_text(world):
     assert _sweep(world, SeedKind.DOMAIN, "nowhere.example").items == ()
 
 
+HASH = "5a" * 32
+
+
+def _flip(value: str, bits: int) -> str:
+    number = int(value, 16)
+    for b in range(bits):
+        number ^= 1 << (b * 7 % 256)
+    return f"{number:064x}"
+
+
+def _image(db, content_id: str, value: str) -> None:
+    from qinglang.services import drainage
+
+    with transaction(db) as s:
+        version = sweeps._newest_version(s, content_id)
+        drainage.record_edges(s, version.pk, version.account_id,
+                              [{"detector": "phash", "label": "phash/image_hash",
+                                "attrs": {"target_kind": "image_hash", "target": value}}])
+
+
+def test_near_identical_images_are_found_by_pdq_radius(world):
+    _image(world, "ch-a", HASH)
+    _image(world, "stranger-e", _flip(HASH, 5))  # a re-encoded copy of the same poster
+    _image(world, "other-b", _flip(HASH, 120))  # another picture
+    seed = _confirm(world)
+    items = {i.content_id: i for i in _sweep(world, SeedKind.CASE, str(seed)).items}
+    assert items["stranger-e"].reason_kind == "near_image"
+    assert items["stranger-e"].reason == f"an image 5 bits from an image of case #{seed}"
+    assert items["other-b"].reason_kind == "same_operator"  # found, but not for its picture
+    by_hash = _sweep(world, SeedKind.IMAGE_HASH, _flip(HASH, 2).upper())
+    assert [(i.content_id, i.reason_kind) for i in by_hash.items] == [("ch-a", "near_image"),
+                                                                      ("stranger-e", "near_image")]
+    assert by_hash.items[0].reason.startswith("an image 2 bits from an image of the image hash")
+    with pytest.raises(InvalidInput) as err:
+        sweeps.parse_seed("image_hash", "abc")
+    assert err.value.code == "invalid_sweep_seed"
+
+
 def test_refusals_have_their_codes(world):
     with transaction(world) as s:
         case = cases.open_case(s, cases.NewCase(TargetKind.CONTENT, "stranger-e", CaseSource.VERDICT, "porn", 2),

@@ -1,8 +1,9 @@
 """Sweeps (举一反三, "one case, three inferences"): the words, and how findings become one reason per content.
 
-A sweep starts from a *seed*: a confirmed case (a content a reviewer found violating) or an ad-hoc text, QR
-payload, contact, domain or URL. It finds contents by three inferences — near-duplicate text, a shared target
-(QR payload, link, contact, domain), the same operator behind another account — and opens a case in the
+A sweep starts from a *seed*: a confirmed case (a content a reviewer found violating) or an ad-hoc text, image
+hash, QR payload, contact, domain or URL. It finds contents by near-duplicate text, a near-identical image (PDQ
+hashes a few bits apart), a shared target (QR payload, link, contact, domain), and the same operator behind
+another account — and opens a case in the
 ``sweep`` queue for each, linked to the seed with a reason a lead can read ("near-duplicate 0.87 of case #12;
 shares qr_payload https://weixin.qq.com/g/… with case #12"). Pure: no I/O.
 """
@@ -17,6 +18,7 @@ from enum import StrEnum
 class SeedKind(StrEnum):
     CASE = "case"
     TEXT = "text"
+    IMAGE_HASH = "image_hash"
     QR_PAYLOAD = "qr_payload"
     CONTACT = "contact"
     DOMAIN = "domain"
@@ -27,6 +29,7 @@ class ReasonKind(StrEnum):
     """Why a sweep found a content, strongest first (a content found several ways is filed under the first)."""
 
     NEAR_DUPLICATE = "near_duplicate"
+    NEAR_IMAGE = "near_image"
     SHARED_TARGET = "shared_target"
     SAME_OPERATOR = "same_operator"
 

@@ -4,8 +4,9 @@
 
 1. **Find** (reads; may write fingerprints the index heals): resolve the seed to a text fingerprint, target
    keys and an account; then near-duplicates from the corpus index (:mod:`qinglang.services.similarity`),
-   contents whose drainage edges point at one of the targets, and the contents of other accounts of the
-   seed account's operator. Findings merge into one hit per content (:func:`qinglang.domain.sweeps.merge`).
+   contents with an image within ``IMAGE_RADIUS`` bits of one of the seed's (PDQ radius search over the
+   graph's image hashes), contents whose drainage edges point at one of the targets, and the contents of other
+   accounts of the seed account's operator. Findings merge into one hit per content (:func:`qinglang.domain.sweeps.merge`).
 2. **Record**: the sweep row, one item per hit, and a case in the ``sweep`` queue for each hit through the one
    way to open a case (``cases.open_case_noting``): a content with an open case keeps it (the item links to
    it, ``case_opened`` false). The audit log gets ``sweep.completed`` beside each ``case.opened``.
@@ -30,7 +31,8 @@ from qinglang.domain.sweeps import Finding, ReasonKind, SeedKind, SweepHit, merg
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.services import drainage, similarity
 from qinglang.services.review import cases
-from qinglang.similarity import TextFingerprint, fingerprint
+from qinglang.similarity import ImageHashIndex, TextFingerprint, fingerprint
+from qinglang.similarity.images import pack
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event
@@ -41,7 +43,8 @@ from qinglang.storage.tables.similarity import SweepItemRow, SweepRow
 
 MAX_SEED_TEXT = 100_000
 _TARGET_SEEDS = {SeedKind.QR_PAYLOAD: "qr_payload", SeedKind.CONTACT: "contact", SeedKind.DOMAIN: "domain",
-                 SeedKind.URL: "url"}
+                 SeedKind.URL: "url", SeedKind.IMAGE_HASH: "image_hash"}
+IMAGE_RADIUS = 31  # bits of 256: the register's image_hash threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +105,18 @@ def parse_seed(kind: str, value: Any) -> Seed:
         raise InvalidInput("a case seed is the case's number", code="invalid_sweep_seed")
     if len(text) > MAX_SEED_TEXT:
         raise InvalidInput(f"a sweep seed is at most {MAX_SEED_TEXT} characters", code="invalid_sweep_seed")
+    if seed_kind == SeedKind.IMAGE_HASH:
+        try:
+            pack(text)
+        except ValueError as exc:
+            raise InvalidInput(f"an image_hash seed is a PDQ hash: {exc}", code="invalid_sweep_seed") from None
+        text = text.lower()
     return Seed(seed_kind, text)
 
 
 def seed_from_fields(fields: dict[str, Any]) -> Seed:
-    """The seed named by exactly one of ``case_id``, ``text``, ``qr_payload``, ``contact``, ``domain``, ``url``."""
+    """The seed named by exactly one of ``case_id``, ``text``, ``image_hash``, ``qr_payload``, ``contact``,
+    ``domain``, ``url`` (the others ``None``)."""
     given = {k: v for k, v in fields.items() if v is not None}
     if len(given) != 1:
         names = ", ".join(k if k != "case" else "case_id" for k in SeedKind)
@@ -169,6 +179,45 @@ def _near_duplicates(session: Session, seed: _Resolved) -> list[Finding]:
     return found
 
 
+def _seed_image_hashes(session: Session, seed: _Resolved) -> list[str]:
+    if not seed.target_ids:
+        return []
+    stmt = select(DrainageTargetRow.value).where(DrainageTargetRow.id.in_(seed.target_ids),
+                                                 DrainageTargetRow.kind == "image_hash")
+    return list(session.scalars(stmt))
+
+
+def _near_images(session: Session, seed: _Resolved, hashes: list[str]) -> list[Finding]:
+    """Contents with an image within ``IMAGE_RADIUS`` bits of one of the seed's (the same hash included)."""
+    if not hashes:
+        return []
+    stored = [(tid, value) for tid, value in session.execute(select(DrainageTargetRow.id, DrainageTargetRow.value)
+                                                             .where(DrainageTargetRow.kind == "image_hash"))
+              if _is_pdq(value)]
+    index = ImageHashIndex(stored)
+    near: dict[int, int] = {}
+    for value in hashes:
+        for m in index.within(value, IMAGE_RADIUS):
+            near[m.key] = min(near.get(m.key, 256), m.distance)
+    if not near:
+        return []
+    stmt = (select(ContentVersionRow.content_id, ContentVersionRow.pk, ContentVersionRow.account_id,
+                   DrainageEdgeRow.target_id)
+            .join(DrainageEdgeRow, DrainageEdgeRow.content_version_id == ContentVersionRow.pk)
+            .where(DrainageEdgeRow.target_id.in_(near)).order_by(ContentVersionRow.pk))
+    return [Finding(cid, pk, account, ReasonKind.NEAR_IMAGE,
+                    f"an image {near[tid]} bits from an image of {seed.label}", round(1 - near[tid] / 256, 4))
+            for cid, pk, account, tid in session.execute(stmt)]
+
+
+def _is_pdq(value: str) -> bool:
+    try:
+        pack(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _shared_targets(session: Session, seed: _Resolved) -> list[Finding]:
     if not seed.target_ids:
         return []
@@ -199,8 +248,9 @@ def _same_operator(session: Session, seed: _Resolved) -> list[Finding]:
 def find(session: Session, seed: Seed) -> tuple[_Resolved, list[SweepHit]]:
     """What a sweep from ``seed`` would find (nothing is opened)."""
     resolved = _resolve(session, seed)
-    findings = _near_duplicates(session, resolved) + _shared_targets(session, resolved) + _same_operator(
-        session, resolved)
+    images = [seed.value] if seed.kind == SeedKind.IMAGE_HASH else _seed_image_hashes(session, resolved)
+    findings = (_near_duplicates(session, resolved) + _near_images(session, resolved, images)
+                + _shared_targets(session, resolved) + _same_operator(session, resolved))
     return resolved, merge(findings, exclude=resolved.own_contents)
 
 

@@ -28,6 +28,7 @@ class SweepIn(RequestBody):
     contact: Text | None = _SEED
     domain: Text | None = _SEED
     url: Text | None = _SEED
+    image_hash: Text | None = Field(None, min_length=64, max_length=64, description="a PDQ hash, 64 hex digits")
 
 
 class _Out(BaseModel):
@@ -37,7 +38,7 @@ class _Out(BaseModel):
 class SweepItemOut(_Out):
     content_id: str
     account_id: str | None
-    reason_kind: str = Field(description="near_duplicate, shared_target or same_operator")
+    reason_kind: str = Field(description="near_duplicate, near_image, shared_target or same_operator")
     reason: str
     score: float | None
     case_id: int | None
