@@ -43,9 +43,9 @@ def _accounts(db) -> None:
             s.add(AccountRow(id=account, name=account, operator_id=op))
 
 
-def _post(db, screening, content_id: str, account_id: str, text: str) -> None:
+def _post(db, screening, content_id: str, account_id: str, text: str, **book) -> None:
     submit_content(db, screening, ContentSubmission(content_id=content_id, account_id=account_id, kind="chapter",
-                                                    text=text), actor="platform")
+                                                    text=text, **book), actor="platform")
 
 
 @pytest.fixture
@@ -55,12 +55,13 @@ def world(database_url):
     with sessions_for(database_url) as db:
         _accounts(db)
         screening = ScreeningService(Screener.from_settings(ScreeningSettings(detectors=["contacts"])), db)
-        _post(db, screening, "ch-a", "acc-a", CHAPTER + "\n" + LURE)
+        _post(db, screening, "ch-a", "acc-a", CHAPTER + "\n" + LURE, book_id="book-x", chapter=31)
         _post(db, screening, "ch-b", "acc-b", CHAPTER.replace("，", " ").replace("。", "！").replace("说", "說"))
         _post(db, screening, "ch-c", "acc-c", CHAPTER)
         _post(db, screening, "teaser-d", "acc-d", CHAPTER[:220] + "……想看全文" + LURE)
         _post(db, screening, "other-b", "acc-b", PASSAGES[0])
         _post(db, screening, "stranger-e", "acc-e", PASSAGES[1])
+        db.screening = screening
         yield db
 
 
@@ -151,6 +152,14 @@ def _image(db, content_id: str, value: str) -> None:
         drainage.record_edges(s, version.pk, version.account_id,
                               [{"detector": "phash", "label": "phash/image_hash",
                                 "attrs": {"target_kind": "image_hash", "target": value}}])
+
+
+def test_the_same_books_other_chapters_are_found(world):
+    _post(world, world.screening, "ch-a32", "acc-a", "第三十二回 " + PASSAGES[1][::-1], book_id="book-x", chapter=32)
+    seed = _confirm(world)
+    items = {i.content_id: i for i in _sweep(world, SeedKind.CASE, str(seed)).items}
+    assert items["ch-a32"].reason_kind == "same_book"
+    assert items["ch-a32"].reason == f"chapter 32 of book book-x, as case #{seed}"
 
 
 def test_near_identical_images_are_found_by_pdq_radius(world):

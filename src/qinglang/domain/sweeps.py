@@ -2,8 +2,8 @@
 
 A sweep starts from a *seed*: a confirmed case (a content a reviewer found violating) or an ad-hoc text, image
 hash, QR payload, contact, domain or URL. It finds contents by near-duplicate text, a near-identical image (PDQ
-hashes a few bits apart), a shared target (QR payload, link, contact, domain), and the same operator behind
-another account — and opens a case in the
+hashes a few bits apart), the same book's other chapters, a shared target (QR payload, link, contact, domain),
+and the same operator behind another account — and opens a case in the
 ``sweep`` queue for each, linked to the seed with a reason a lead can read ("near-duplicate 0.87 of case #12;
 shares qr_payload https://weixin.qq.com/g/… with case #12"). Pure: no I/O.
 """
@@ -30,6 +30,7 @@ class ReasonKind(StrEnum):
 
     NEAR_DUPLICATE = "near_duplicate"
     NEAR_IMAGE = "near_image"
+    SAME_BOOK = "same_book"
     SHARED_TARGET = "shared_target"
     SAME_OPERATOR = "same_operator"
 

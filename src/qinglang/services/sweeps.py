@@ -5,8 +5,8 @@
 1. **Find** (reads; may write fingerprints the index heals): resolve the seed to a text fingerprint, target
    keys and an account; then near-duplicates from the corpus index (:mod:`qinglang.services.similarity`),
    contents with an image within ``IMAGE_RADIUS`` bits of one of the seed's (PDQ radius search over the
-   graph's image hashes), contents whose drainage edges point at one of the targets, and the contents of other
-   accounts of the seed account's operator. Findings merge into one hit per content (:func:`qinglang.domain.sweeps.merge`).
+   graph's image hashes), the other chapters of the seed's book, contents whose drainage edges point at one of
+   the targets, and the contents of other accounts of the seed account's operator. Findings merge into one hit per content (:func:`qinglang.domain.sweeps.merge`).
 2. **Record**: the sweep row, one item per hit, and a case in the ``sweep`` queue for each hit through the one
    way to open a case (``cases.open_case_noting``): a content with an open case keeps it (the item links to
    it, ``case_opened`` false). The audit log gets ``sweep.completed`` beside each ``case.opened``.
@@ -64,6 +64,7 @@ class _Resolved:
     target_ids: tuple[int, ...] = ()
     account_id: str | None = None
     own_contents: tuple[str, ...] = ()
+    book_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ def _resolve_case(session: Session, case_id: int) -> _Resolved:
     targets = session.scalars(select(DrainageEdgeRow.target_id).where(
         DrainageEdgeRow.content_version_id == version.pk)).all()
     return _Resolved(f"case #{case_id}", case_id, case.severity, fingerprint(similarity.version_text(version)),
-                     tuple(targets), version.account_id, (case.target_id,))
+                     tuple(targets), version.account_id, (case.target_id,), version.book_id)
 
 
 def _resolve_target(session: Session, kind: str, value: str) -> tuple[int, ...]:
@@ -230,6 +231,17 @@ def _shared_targets(session: Session, seed: _Resolved) -> list[Finding]:
             for cid, pk, account, kind, value in session.execute(stmt)]
 
 
+def _same_book(session: Session, seed: _Resolved) -> list[Finding]:
+    if seed.book_id is None:
+        return []
+    newest = (select(func.max(ContentVersionRow.pk)).where(ContentVersionRow.book_id == seed.book_id)
+              .group_by(ContentVersionRow.content_id).scalar_subquery())
+    stmt = select(ContentVersionRow).where(ContentVersionRow.pk.in_(newest)).order_by(ContentVersionRow.pk)
+    return [Finding(v.content_id, v.pk, v.account_id, ReasonKind.SAME_BOOK,
+                    f"chapter {v.chapter if v.chapter is not None else '?'} of book {seed.book_id}, as {seed.label}")
+            for v in session.scalars(stmt)]
+
+
 def _same_operator(session: Session, seed: _Resolved) -> list[Finding]:
     if seed.account_id is None:
         return []
@@ -250,7 +262,8 @@ def find(session: Session, seed: Seed) -> tuple[_Resolved, list[SweepHit]]:
     resolved = _resolve(session, seed)
     images = [seed.value] if seed.kind == SeedKind.IMAGE_HASH else _seed_image_hashes(session, resolved)
     findings = (_near_duplicates(session, resolved) + _near_images(session, resolved, images)
-                + _shared_targets(session, resolved) + _same_operator(session, resolved))
+                + _same_book(session, resolved) + _shared_targets(session, resolved)
+                + _same_operator(session, resolved))
     return resolved, merge(findings, exclude=resolved.own_contents)
 
 

@@ -38,7 +38,7 @@ class _Out(BaseModel):
 class SweepItemOut(_Out):
     content_id: str
     account_id: str | None
-    reason_kind: str = Field(description="near_duplicate, near_image, shared_target or same_operator")
+    reason_kind: str = Field(description="near_duplicate, near_image, same_book, shared_target or same_operator")
     reason: str
     score: float | None
     case_id: int | None
