@@ -31,6 +31,9 @@ CONSOLE_ROUTES = [
     ("GET", "/console/audit", AUDIT),
     ("GET", "/console/audit/export", AUDIT),
     ("GET", "/console/media/1", ALL),
+    ("GET", "/console/sweeps", LEADS),
+    ("GET", "/console/sweeps/1", LEADS),
+    ("POST", "/console/sweeps/1/decide", LEADS),
     ("POST", "/console/logout", ALL),
 ]
 API_ROUTES = [("GET", "/v1/actions"), ("GET", "/v1/actions/1"), ("GET", "/v1/cases"), ("POST", "/v1/cases"),

@@ -208,3 +208,84 @@ def test_fingerprints_are_stored_per_version_and_the_index_heals_missing_ones(wo
         assert len(index) == 6
         assert s.scalar(select(func.count()).select_from(TextFingerprintRow)) == 6
         assert similarity.backfill(s) == 0
+
+
+def _deliver_all(db) -> dict[str, int]:
+    from qinglang.services.review import outbox
+
+    received: dict[str, int] = {}
+
+    def post(url, body, headers):
+        received[headers[outbox.EVENT_ID_HEADER]] = received.get(headers[outbox.EVENT_ID_HEADER], 0) + 1
+        return 200
+
+    while outbox.deliver_batch(db, "worker", url="http://hook", secret="s", post=post):
+        pass
+    return received
+
+
+def test_a_bulk_take_down_reaches_the_platform_once_per_action(world):
+    from qinglang.services.review.users import get_user_by_name
+    from qinglang.services.sweep_decisions import decide_in_bulk
+    from qinglang.storage.tables.review import Action
+
+    seed = _confirm(world)
+    sweep = _sweep(world, SeedKind.CASE, str(seed))
+    with transaction(world) as s:
+        lead = get_user_by_name(s, "lead")
+    selected = [i.case_id for i in sweep.items if i.reason_kind != "same_operator"]
+    done = decide_in_bulk(world, sweep.id, [*selected, selected[0], 999], lead, "take_down", "同一低俗章节",
+                          review=REVIEW)
+    assert sorted(done.decided) == sorted(selected) and done.refused == ((999, "case_not_in_sweep"),)
+    again = decide_in_bulk(world, sweep.id, selected[:1], lead, "take_down", "再来一次", review=REVIEW)
+    assert again.decided == () and again.refused[0][1] in ("case_closed", "claim_required")
+    received = _deliver_all(world)
+    with transaction(world) as s:
+        actions = s.scalars(select(Action).where(Action.kind == "take_down")).all()
+        assert sorted(a.target_id for a in actions) == ["ch-a", "ch-b", "ch-c", "teaser-d"]
+        assert verify_chain(s).ok
+    assert len(received) >= len(actions) and set(received.values()) == {1}
+    assert _deliver_all(world) == {}  # nothing is delivered twice
+
+
+def test_two_leads_deciding_one_sweep_at_once_decide_each_case_once(world):
+    from qinglang.services.review.users import get_user_by_name
+    from qinglang.services.sweep_decisions import decide_in_bulk
+    from qinglang.storage.tables.review import Action
+
+    seed = _confirm(world)
+    make_user(world, "lead2", "lead")
+    sweep = _sweep(world, SeedKind.CASE, str(seed))
+    with transaction(world) as s:
+        leads = [get_user_by_name(s, "lead"), get_user_by_name(s, "lead2")]
+    ids = [i.case_id for i in sweep.items]
+    barrier = threading.Barrier(2)
+
+    def run(lead):
+        barrier.wait()
+        return decide_in_bulk(world, sweep.id, ids, lead, "take_down", "同一低俗章节", review=REVIEW)
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = list(pool.map(run, leads))
+    assert sorted(first.decided + second.decided) == sorted(ids)
+    assert not set(first.decided) & set(second.decided)
+    with transaction(world) as s:
+        targets = s.scalars(select(Action.target_id).where(Action.kind == "take_down")).all()
+        assert sorted(targets) == ["ch-a", "ch-b", "ch-c", "other-b", "teaser-d"]
+        assert verify_chain(s).ok
+
+
+def test_a_severe_bulk_action_waits_for_a_second_senior(world):
+    from qinglang.services.review.users import get_user_by_name
+    from qinglang.services.sweep_decisions import decide_in_bulk
+
+    seed = _confirm(world)
+    sweep = _sweep(world, SeedKind.CASE, str(seed))
+    with transaction(world) as s:
+        lead = get_user_by_name(s, "lead")
+    one = [sweep.items[0].case_id]
+    done = decide_in_bulk(world, sweep.id, one, lead, "close", "运营者多号引流", review=REVIEW)
+    assert done.pending_approval == tuple(one) and done.decided == ()
+    with pytest.raises(InvalidInput) as err:
+        decide_in_bulk(world, sweep.id, one, lead, "explode", "x", review=REVIEW)
+    assert err.value.code == "decision_unknown"
