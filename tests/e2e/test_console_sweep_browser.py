@@ -13,9 +13,9 @@ from qinglang.config import ScreeningSettings
 from qinglang.domain.sweeps import SeedKind
 from qinglang.pipeline import Screener
 from qinglang.services import sweeps
+from qinglang.services.audit.verify import verify_chain
 from qinglang.services.contents import ContentSubmission, submit_content
 from qinglang.services.screening import ScreeningService
-from qinglang.services.audit.verify import verify_chain
 from qinglang.storage.db import make_engine, make_session_factory, transaction
 from qinglang.testing.live_server import LiveServer
 from qinglang.workers.review import ReviewWorker
