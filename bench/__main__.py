@@ -29,6 +29,7 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "hostile_images": ("bench.hostile_images", 400, {}),
     "grading": ("bench.grading", 120, {"OMP_NUM_THREADS": "1"}),
     "reports": ("bench.reports", 300, {}),
+    "statistics_db": ("bench.statistics_db", 300, {}),
     "review": ("bench.review", 300, {}),  # sign-in floods, screenshot uploads, audit verification
     "similarity": ("bench.similarity", 400, {"OMP_NUM_THREADS": "1"}),
 }

@@ -99,6 +99,27 @@ class ReviewSettings(_Section):
         return self
 
 
+class StatisticsSettings(_Section):
+    """Daily supervision: the day's figures kept current by the worker, overdue cases escalated, ``/metrics``."""
+
+    time_zone: str = "Asia/Shanghai"  # the platform's calendar: a day's figures are that zone's day
+    recount_every_seconds: float = Field(300.0, gt=0)  # the worker recounts yesterday and today this often
+    sla_target: float = Field(0.9, gt=0, le=1)  # share of reports handled within SLA the dashboard aims at
+    escalate_overdue: bool = True  # the worker raises an overdue case to the senior tier (audited)
+    metrics_open_on_loopback: bool = False  # /metrics without a key for scrapes from 127.0.0.1/::1
+
+    @model_validator(mode="after")
+    def _known_zone(self) -> StatisticsSettings:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"statistics.time_zone {self.time_zone!r} is not an IANA time zone "
+                             "(e.g. Asia/Shanghai)") from None
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="QINGLANG_", env_nested_delimiter="__", extra="forbid", env_file=None
@@ -112,6 +133,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    statistics: StatisticsSettings = Field(default_factory=StatisticsSettings)
 
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> Settings:

@@ -31,9 +31,13 @@ CONSOLE_ROUTES = [
     ("GET", "/console/audit", AUDIT),
     ("GET", "/console/audit/export", AUDIT),
     ("GET", "/console/media/1", ALL),
-    ("GET", "/console/sweeps", LEADS),
+    ("GET", "/console/sweeps", AUDIT),
     ("GET", "/console/sweeps/1", LEADS),
     ("POST", "/console/sweeps/1/decide", LEADS),
+    ("GET", "/console/dashboard", AUDIT),
+    ("GET", "/console/dashboard/report?format=csv", AUDIT),
+    *[("GET", f"/console/{name}?page=1", AUDIT)
+      for name in ("contents", "cases", "reports", "actions", "accounts", "lists", "sweeps")],
     ("POST", "/console/logout", ALL),
 ]
 API_ROUTES = [("GET", "/v1/actions"), ("GET", "/v1/actions/1"), ("GET", "/v1/cases"), ("POST", "/v1/cases"),

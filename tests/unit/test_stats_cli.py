@@ -53,10 +53,13 @@ def test_xlsx_and_pdf_are_written_and_json_says_what(tmp_path):
     assert "其中 28 天缺少日统计数据" in readme["数据完整性"]
 
 
-def test_without_figures_the_command_says_the_database_does_not_keep_them_yet(tmp_path):
-    result = run("--from", "2026-11-01", "--to", "2026-11-30", "--output", str(tmp_path / "r.pdf"))
-    assert result.exit_code == 2
-    assert "daily figures are not kept in the database yet: pass them with --figures FILE.json" in result.output
+def test_without_figures_the_command_reads_the_database_and_says_when_it_holds_none(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert CliRunner().invoke(cli, ["db", "upgrade"], env={"QINGLANG_DATABASE__URL": url}).exit_code == 0
+    result = CliRunner().invoke(cli, ["stats", "report", "--from", "2026-11-01", "--to", "2026-11-30", "--output",
+                                      str(tmp_path / "r.pdf")], env={"QINGLANG_DATABASE__URL": url})
+    assert result.exit_code == 1 and "figures_none_in_period" in result.output
+    assert not (tmp_path / "r.pdf").exists()
 
 
 def test_bad_input_is_refused_with_the_place_and_writes_nothing(tmp_path):

@@ -70,3 +70,24 @@ AdminKey = scoped("admin")
 
 def actor(key: ApiKey) -> str:
     return f"api_key:{key.id}"
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def scoped_or_loopback(scope: str, allow_loopback: Callable[[Request], bool]) -> Any:
+    """Like ``scoped(scope)``, but a request from this machine (127.0.0.1 or ::1) needs no key when
+    ``allow_loopback(request)`` says so (``/metrics`` with ``statistics.metrics_open_on_loopback``)."""
+    keyed = _require(scope)
+
+    async def dependency(
+        request: Request,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+        header_key: Annotated[str | None, Depends(_HEADER)],
+    ) -> ApiKey | None:
+        host = request.client.host if request.client else ""
+        if host in LOOPBACK and allow_loopback(request) and _secret(bearer, header_key) is None:
+            return None
+        return await keyed(request, bearer, header_key)
+
+    return Annotated[ApiKey | None, Depends(dependency)]

@@ -1,8 +1,9 @@
-"""``qinglang stats report``: the supervision report (监管报告) of a period as PDF, XLSX or CSV.
+"""``qinglang stats report|recompute``: the supervision report (监管报告) of a period as PDF, XLSX or CSV, and
+recounting the daily figures of past days.
 
-Daily figures are not kept in the database yet: until the worker maintains them, the command reads them from
-a JSON file (``--figures``, format in docs/statistics.md). When the database keeps them, ``--figures`` becomes
-optional and the command reads the database by default.
+``report`` reads the daily figures from the database (the ``daily_figures`` table the worker keeps current),
+or from a JSON file given with ``--figures`` (format in docs/statistics.md). ``recompute`` counts the days
+``--from..--to`` again from the tables and replaces their stored figures.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from pathlib import Path
 
 import click
 
+from qinglang.cli.db import reports_errors
 from qinglang.statistics.periods import DEFAULT_TIME_ZONE
 
 FORMATS = ("pdf", "xlsx", "csv")
-NO_DATABASE_YET = ("daily figures are not kept in the database yet: pass them with --figures FILE.json "
-                   "(the format is in docs/statistics.md)")
 
 
 def _date(ctx, param, value: str) -> date:
@@ -28,9 +28,11 @@ def _date(ctx, param, value: str) -> date:
         raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
 
-def _zone(ctx, param, value: str) -> str:
+def _zone(ctx, param, value: str | None) -> str | None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    if value is None:
+        return None
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -53,27 +55,73 @@ def stats_group() -> None:
     """Statistics for daily supervision and the regulator's reports."""
 
 
+def _settings():
+    from qinglang.config import load_settings
+
+    return load_settings()
+
+
+def _stored_figures(start: date, end: date, time_zone: str | None):
+    """The stored daily figures of the period and the one before it, and the zone they were counted in."""
+    from qinglang.cli.db import open_sessions
+    from qinglang.services.statistics import daily
+    from qinglang.statistics.periods import previous_period
+    from qinglang.storage.db import transaction
+
+    settings = _settings()
+    time_zone = time_zone or settings.statistics.time_zone
+    before, _ = previous_period(start, end) if end >= start else (start, end)
+    with transaction(open_sessions(settings)) as session:
+        return daily.read_days(session, min(start, before), end, time_zone), time_zone
+
+
+@stats_group.command("recompute")
+@click.option("--from", "start", required=True, callback=_date, help="first day to count (YYYY-MM-DD)")
+@click.option("--to", "end", required=True, callback=_date, help="last day to count, included")
+@click.option("--time-zone", default=None, callback=_zone, help="default: statistics.time_zone")
+@click.option("--json", "as_json", is_flag=True, help="print the days counted as JSON")
+@reports_errors
+def recompute_command(start, end, time_zone, as_json) -> None:
+    """Count the days --from..--to again from the tables and replace their stored figures (idempotent)."""
+    from qinglang.cli.db import open_sessions
+    from qinglang.services.statistics import daily
+
+    settings = _settings()
+    time_zone = time_zone or settings.statistics.time_zone
+    done = daily.recount_range(open_sessions(settings), start, end, time_zone)
+    summary = {"from": start.isoformat(), "to": end.isoformat(), "time_zone": time_zone,
+               "days": [{"day": d.day.isoformat(), "screened": d.figures.screening.screened,
+                         "reports_received": d.figures.reports.received,
+                         "cases_decided": d.figures.decisions.decided} for d in done]}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        click.echo(f"recounted {len(done)} days {start}..{end} ({time_zone})")
+
+
 @stats_group.command("report")
 @click.option("--from", "start", required=True, callback=_date, help="first day of the period (YYYY-MM-DD)")
 @click.option("--to", "end", required=True, callback=_date, help="last day of the period, included")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="pdf, xlsx or csv (default: the output's suffix)")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="file to write")
 @click.option("--figures", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="daily figures as JSON (required for now: the database does not keep them yet)")
-@click.option("--time-zone", default=DEFAULT_TIME_ZONE, show_default=True, callback=_zone,
-              help="the zone the daily figures were counted in (named in the report)")
+              help="daily figures as JSON instead of the database's")
+@click.option("--time-zone", default=None, callback=_zone,
+              help="the zone the daily figures were counted in (default: statistics.time_zone, Asia/Shanghai)")
 @click.option("--platform", default="", help="platform name for the report's title")
 @click.option("--json", "as_json", is_flag=True, help="print what was written as JSON")
 def report_command(start, end, fmt, output, figures, time_zone, platform, as_json) -> None:
     """Write the supervision report of --from..--to, compared with the previous period when the figures
-    include all of it. Today the figures come only from --figures; reading them from the database comes with
-    the daily-figures table."""
-    if figures is None:
-        raise click.UsageError(NO_DATABASE_YET)
+    include all of it. The figures come from the database unless --figures names a file."""
     fmt = fmt or output.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise click.UsageError(f"say --format pdf, xlsx or csv (the output's suffix {output.suffix!r} is none)")
-    summary = _write_report(_read_figures(figures), start, end, fmt, output, time_zone, platform)
+    if figures is not None:
+        days = _read_figures(figures)
+        time_zone = time_zone or DEFAULT_TIME_ZONE
+    else:
+        days, time_zone = _stored_figures(start, end, time_zone)
+    summary = _write_report(days, start, end, fmt, output, time_zone, platform)
     click.echo(json.dumps(summary, ensure_ascii=False) if as_json else _summary_line(summary))
 
 

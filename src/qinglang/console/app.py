@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from qinglang.console import oversight, pages, public, sweeps
+from qinglang.console import dashboard, oversight, pages, public, sweeps
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
 router.include_router(pages.router)
 router.include_router(oversight.router)
 router.include_router(sweeps.router)
+router.include_router(dashboard.router)
 
 
 def mount(app: Any, settings: Any = None) -> None:

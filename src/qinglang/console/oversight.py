@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
+from qinglang.console.dashboard import list_response
 from qinglang.console.guard import AuditReader, ConsoleRoute, Lead, Reviewer, Senior
 from qinglang.console.render import render
 from qinglang.domain.values import MAX_ID
@@ -43,6 +44,8 @@ def settle_approval(request: Request, approval_id: Id, user: Senior, verdict: st
 
 @router.get("/console/appeals")
 def appeals_page(request: Request, user: Reviewer) -> Response:
+    if {"filed", "decided", "open_on"} & set(request.query_params):  # a dashboard figure's drill-down
+        return list_response(request, user, "/console/appeals")
     with transaction(_rt(request).sessions) as session:
         items = queries.list_open_appeals(session)
     return render(request, "appeals.html", user=user, appeals=items)
@@ -58,6 +61,8 @@ def decide_appeal(request: Request, appeal_id: Id, user: Reviewer, verdict: str 
 
 @router.get("/console/rewards")
 def rewards_page(request: Request, user: Lead) -> Response:
+    if {"credited", "approved", "refused"} & set(request.query_params):
+        return list_response(request, user, "/console/rewards")
     with transaction(_rt(request).sessions) as session:
         items = queries.list_rewards(session)
     return render(request, "rewards.html", user=user, rewards=items)
@@ -72,6 +77,8 @@ def settle_reward(request: Request, reward_id: Id, user: Lead, verdict: str = Fo
 
 @router.get("/console/calibration")
 def calibration_page(request: Request, user: Lead) -> Response:
+    if "answered" in request.query_params:
+        return list_response(request, user, "/console/calibration")
     with transaction(_rt(request).sessions) as session:
         stats = calibration.agreement(session)
     return render(request, "calibration.html", user=user, stats=stats)

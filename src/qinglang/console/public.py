@@ -24,7 +24,8 @@ from qinglang.storage.db import transaction
 
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
 STATIC = Path(__file__).parent / "static"
-_STATIC_FILES = {"htmx.min.js": "text/javascript", "console.js": "text/javascript", "console.css": "text/css"}
+_STATIC_FILES = {"htmx.min.js": "text/javascript", "console.js": "text/javascript", "console.css": "text/css",
+                 "dashboard.css": "text/css"}
 
 
 def _secret(request: Request) -> str:

@@ -1,6 +1,7 @@
 """Console pages for sweeps: the list, one sweep grouped by reason, and a bulk decision on the selected cases.
 
-Leads only (``user: Lead``). The bulk form posts the selected case ids, one choice and one reason; the service
+The list is for leads and auditors (with a dashboard filter, ``?finished=``, it is the list behind the sweep
+figures); a sweep's page and its bulk form are for leads (``user: Lead``). The bulk form posts the selected case ids, one choice and one reason; the service
 decides each case through the ordinary claim-and-decide path (``services.sweep_decisions``)."""
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Request
 from starlette.responses import RedirectResponse, Response
 
-from qinglang.console.guard import ConsoleRoute, Lead
+from qinglang.console.dashboard import list_response
+from qinglang.console.guard import AuditReader, ConsoleRoute, Lead
 from qinglang.console.render import render
 from qinglang.domain.review import CHOICES
 from qinglang.domain.sweeps import ReasonKind
@@ -28,7 +30,9 @@ def _rt(request: Request):
 
 
 @router.get("/console/sweeps")
-def sweeps_page(request: Request, user: Lead) -> Response:
+def sweeps_page(request: Request, user: AuditReader) -> Response:
+    if "finished" in request.query_params:  # a dashboard figure's drill-down
+        return list_response(request, user, "/console/sweeps")
     with transaction(_rt(request).sessions) as session:
         views = sweeps.list_sweeps(session)
     return render(request, "sweeps.html", user=user, sweeps=views)

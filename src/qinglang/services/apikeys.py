@@ -28,6 +28,7 @@ SCOPES = (
     "accounts:write",
     "lists:read",
     "lists:write",
+    "metrics",
     "admin",
 )
 SECRET_PREFIX = "qlk_"

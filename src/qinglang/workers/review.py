@@ -1,5 +1,5 @@
 """The review worker: delivers outbox events as signed webhooks, reverts expired actions, returns abandoned claims
-to the queue, signs audit chain checkpoints and forgets what has aged out (ended sessions, old sign-in counts,
+to the queue, signs audit chain checkpoints, escalates overdue cases, keeps the daily figures current and forgets what has aged out (ended sessions, old sign-in counts,
 day-old idempotency keys). Runs in-process under ``qinglang serve`` (a thread) or alone as
 ``qinglang worker run``; any number may run at once, since every step leases its rows or compares-and-sets."""
 
@@ -17,6 +17,7 @@ from qinglang.services import idempotency
 from qinglang.services.audit import CheckpointStore, write_checkpoint
 from qinglang.services.review import enforcement, outbox, queue, sessions, signin
 from qinglang.storage.db import transaction
+from qinglang.workers.statistics import StatisticsDuty
 
 log = logging.getLogger("qinglang.worker")
 PURGE_EVERY_S = 600.0
@@ -24,13 +25,15 @@ PURGE_EVERY_S = 600.0
 
 class ReviewWorker:
     def __init__(self, factory: sessionmaker[Session], review, *, post: outbox.Poster | None = None,
-                 checkpoints: CheckpointStore | None = None, checkpoint_every_s: float = 300.0) -> None:
+                 checkpoints: CheckpointStore | None = None, checkpoint_every_s: float = 300.0,
+                 statistics=None) -> None:
         self.sessions = factory
         self.review = review
         self.owner = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.checkpoints = checkpoints
         self.checkpoint_every_s = checkpoint_every_s
         self._post = post
+        self.statistics = StatisticsDuty(factory, statistics) if statistics is not None else None
         self._last_checkpoint = self._last_purge = float("-inf")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -52,6 +55,8 @@ class ReviewWorker:
             )
         done["checkpointed"] = self._checkpoint()
         done["purged"] = self._purge()
+        if self.statistics is not None:
+            done.update(self.statistics.run())
         return done
 
     def _checkpoint(self) -> int:
@@ -97,5 +102,6 @@ def worker_for(settings, factory: sessionmaker[Session], **kwargs) -> ReviewWork
     """The worker the settings describe, with its checkpoint store."""
     from qinglang.services.audit import checkpoint_store
 
+    kwargs.setdefault("statistics", settings.statistics)
     return ReviewWorker(factory, settings.review, checkpoints=checkpoint_store(settings),
                         checkpoint_every_s=settings.audit.checkpoint_every_seconds, **kwargs)
