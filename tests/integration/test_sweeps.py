@@ -289,3 +289,23 @@ def test_a_severe_bulk_action_waits_for_a_second_senior(world):
     with pytest.raises(InvalidInput) as err:
         decide_in_bulk(world, sweep.id, one, lead, "explode", "x", review=REVIEW)
     assert err.value.code == "decision_unknown"
+
+
+def test_the_days_sweep_figures_and_their_list(world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from qinglang.services.statistics import drill
+    from qinglang.services.statistics.counting import count_day
+    from qinglang.statistics.periods import DEFAULT_TIME_ZONE
+
+    seed = _confirm(world)
+    sweep = _sweep(world, SeedKind.CASE, str(seed))
+    today = datetime.now(ZoneInfo(DEFAULT_TIME_ZONE)).date()
+    with transaction(world) as s:
+        figures = count_day(s, today).figures.sweeps
+        page = drill.list_page(s, "/console/sweeps", {"finished": today.isoformat()}, DEFAULT_TIME_ZONE)
+    # ch-b, other-b (acc-b), ch-c (acc-c), teaser-d (acc-d): four contents of three accounts
+    assert (figures.runs, figures.contents_found, figures.accounts_found, figures.cases_opened) == (1, 4, 3, 4)
+    assert page.count == 1 and page.rows[0][0].href == f"/console/sweeps/{sweep.id}"
+    assert [c.text for c in page.rows[0][1:5]] == [f"case #{seed}", "4", "3", "4"]
