@@ -99,6 +99,18 @@ class ReviewSettings(_Section):
         return self
 
 
+class CertificationSettings(_Section):
+    """Training and certification of reviewers (docs/review.md, "Training and certification")."""
+
+    required: bool = False  # on: reviewers and seniors claim a category's live cases only once certified in it
+    practice_cases: int = Field(5, ge=1, le=1000)  # newest practice answers judged for a certificate
+    agreement: float = Field(0.8, gt=0, le=1)  # the share of them that must match the right answer
+    severe_cases: int = Field(10, ge=1, le=1000)  # the higher bar before approving severe actions
+    severe_agreement: float = Field(0.9, gt=0, le=1)
+    recertify_window: int = Field(5, ge=1, le=1000)  # newest live calibration answers watched
+    recertify_agreement: float = Field(0.6, gt=0, le=1)  # below this share the certificate lapses
+
+
 class StatisticsSettings(_Section):
     """Daily supervision: the day's figures kept current by the worker, overdue cases escalated, ``/metrics``."""
 
@@ -133,6 +145,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = Field(default_factory=SecuritySettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     audit: AuditSettings = Field(default_factory=AuditSettings)
+    certification: CertificationSettings = Field(default_factory=CertificationSettings)
     statistics: StatisticsSettings = Field(default_factory=StatisticsSettings)
 
     @model_validator(mode="after")

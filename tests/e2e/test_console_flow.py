@@ -85,8 +85,11 @@ def test_report_to_enforcement_end_to_end(browser, stack, tmp_path):
     page.keyboard.press("x")
     assert page.evaluate("document.activeElement.id") == "reason"
     page.keyboard.type("导流+色情低俗，关闭账号")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # a severe action asks first
     page.keyboard.press("Enter")
-    page.wait_for_selector("#case-status:text('pending_approval')")
+    page.wait_for_selector("#case-status[data-status=pending_approval]")
+    assert asked and "重大处罚" in asked[0]
 
     # a senior approves closing the account
     page.click("text=退出")
@@ -94,6 +97,7 @@ def test_report_to_enforcement_end_to_end(browser, stack, tmp_path):
     page.wait_for_selector("#queue")
     page.goto(f"{server.url}/console/approvals")
     page.fill("form.approval input[name=reason]", "证据充分，同意关闭")
+    page.once("dialog", lambda dialog: dialog.accept())  # approving a severe action asks first
     page.click("form.approval button[value=approve]")
     page.wait_for_url("**/console/approvals?done=1")
 

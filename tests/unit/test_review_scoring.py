@@ -35,11 +35,20 @@ spans = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), max_size=8)
 
 
 @given(st.text(max_size=60), spans)
-def test_highlight_segments_rebuild_the_original_text_and_mark_only_real_spans(text, raw):
-    evidence = [{"field": "text", "start": s, "end": s + n, "detector": "lexicon", "label": "porn"} for s, n in raw]
+def test_highlight_segments_rebuild_the_original_text_and_keep_every_overlapping_span(text, raw):
+    evidence = [{"field": "text", "start": s, "end": s + n, "detector": "lexicon", "label": f"porn/{i}"}
+                for i, (s, n) in enumerate(raw)]
     parts, hits = segments(text, evidence)
     assert "".join(p.text for p in parts) == text
-    for part in parts:
-        if part.hit:
-            hit = hits[part.hit - 1]
-            assert text[hit.start:hit.end] == part.text == hit.text
+    fitting = {(s, s + n) for s, n in raw if s + n <= len(text)}
+    assert {(h.start, h.end) for h in hits} == fitting  # no span swallowed by another
+    for hit in hits:
+        assert text[hit.start:hit.end] == hit.text
+        # the pieces that carry a hit's number are exactly its span, in order
+        pos, covered = 0, ""
+        for part in parts:
+            if hit.number in part.hits:
+                assert hit.start <= pos and pos + len(part.text) <= hit.end
+                covered += part.text
+            pos += len(part.text)
+        assert covered == hit.text

@@ -19,6 +19,7 @@ from qinglang.domain.review import (
     LEAD_TIER,
     ActionKind,
     Approve,
+    Assign,
     CaseState,
     CaseStatus,
     Claim,
@@ -54,6 +55,7 @@ events = st.one_of(
     st.builds(Approve, people),
     st.builds(Disagree, people),
     st.builds(RequireTier, st.integers(0, 3), st.one_of(st.none(), st.integers(-1, 3))),
+    st.builds(Assign, people, people, minutes, st.just(600)),
 )
 starts = st.builds(CaseState, target_kind=st.sampled_from(list(TargetKind)), has_account=st.booleans(),
                    calibration=st.booleans(), tier=st.integers(0, LEAD_TIER))

@@ -53,6 +53,20 @@ def test_pdf_has_the_title_period_and_every_section_in_order(pdf_text):
     assert "附录：数据追溯" in pdf_text
 
 
+def test_rendering_a_pdf_leaves_truncated_images_refused(pdf_text):
+    """WeasyPrint turns on Pillow's global LOAD_TRUNCATED_IMAGES when imported; the report puts it back."""
+    from PIL import Image, ImageFile
+
+    from qinglang.imaging.decode import ImageError, decode_bytes
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    out = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(out, "JPEG")
+    with pytest.raises(ImageError) as refused:
+        decode_bytes(out.getvalue()[: out.tell() // 2], "cut.jpg")
+    assert refused.value.code == "image_corrupt"
+
+
 def test_pdf_shows_the_figures_as_a_reader_reads_them(pdf_text):
     f = figures_by_key()
     text = pdf_text.replace("\n", " ")

@@ -96,9 +96,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
         return _validation_response(exc, request.headers.get("content-type", "application/json"))
 
-    async def on_http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code < 400:  # redirects raised as exceptions keep their headers and no body
             return Response(status_code=exc.status_code, headers=exc.headers)
+        if request.url.path.startswith(HTML_PREFIXES):
+            response = html_error_page(exc.status_code, http_code(exc.status_code), str(exc.detail),
+                                       english=request.cookies.get("ql_lang") == "en")
+            response.headers.update(exc.headers or {})
+            return response
         response = _http_error_response(exc)
         response.headers.update(exc.headers or {})
         return response
@@ -111,6 +116,27 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(IntegrityError, on_integrity_error)
+
+
+HTML_PREFIXES = ("/console", "/report")  # pages people open in a browser: errors there are pages too
+_HTML_WORDS = {404: ("页面不存在", "No such page"), 405: ("不支持该请求方式", "This method is not allowed here")}
+
+
+def html_error_page(status: int, code: str, message: str, *, english: bool = False) -> Response:
+    """A console-styled error page for a URL no console route answers (a mistyped or malformed address),
+    Chinese first, English with the console's language cookie."""
+    from html import escape
+
+    zh, en = _HTML_WORDS.get(status, ("出错了", "Something went wrong"))
+    title, lang, queue = (en, "en", "Queue") if english else (zh, "zh-CN", "审核队列")
+    body = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title} · qinglang</title>'
+            '<link rel="stylesheet" href="/static/console/console.css"></head><body><header><strong>qinglang'
+            f'</strong></header><main><h1>{title}</h1><p class="error" data-code="{escape(code)}">'
+            f'{escape(message)}</p><p><code>{escape(code)}</code> · <a href="/console">{queue}</a></p>'
+            '</main></body></html>')
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'",
+                             "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
 
 def _http_error_response(exc: StarletteHTTPException) -> Response:

@@ -76,14 +76,21 @@ def checkpoint(as_json: bool) -> None:
 
 
 @audit_group.command("export")
-def export() -> None:
-    """Every event as one JSON line, oldest first, to stdout."""
-    from qinglang.services.audit import export_jsonl
+@click.option("--actor", default=None, help="events whose actor contains this (reviewer:rev)")
+@click.option("--kind", default=None, help="an action (case.decided) or a family ending in a dot (case.)")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="first UTC day")
+@click.option("--to", "until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="last UTC day")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl")
+def export(actor: str | None, kind: str | None, since, until, fmt: str) -> None:
+    """The events (all, or those the options select) oldest first, as JSON lines or CSV, to stdout."""
+    from qinglang.services.audit import AuditFilter, export_range
     from qinglang.storage.db import transaction
 
+    where = AuditFilter(actor=actor, kind=kind, since=since.date() if since else None,
+                        until=until.date() if until else None)
     with transaction(_sessions()) as session:
-        for line in export_jsonl(session):
-            click.echo(line)
+        for chunk in export_range(session, where, fmt):
+            click.echo(chunk, nl=False)
 
 
 def register(group: click.Group) -> None:

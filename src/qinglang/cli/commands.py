@@ -18,4 +18,5 @@ COMMAND_MODULES: list[str] = [
     "qinglang.cli.stats",
     "qinglang.cli.similar",
     "qinglang.cli.sweep",
+    "qinglang.cli.certification",
 ]

@@ -1,4 +1,4 @@
-"""``qinglang users create|list``: console users and their roles."""
+"""``qinglang users create|list|reset-password|disable|enable|set-role``: console users and their roles."""
 
 from __future__ import annotations
 
@@ -43,9 +43,61 @@ def list_(as_json: bool) -> None:
     from qinglang.storage.db import transaction
 
     with transaction(_sessions()) as session:
-        rows = [{"id": u.id, "username": u.username, "role": u.role} for u in users.list_users(session)]
+        rows = [{"id": u.id, "username": u.username, "role": u.role, "active": u.active}
+                for u in users.list_users(session)]
     for row in rows:
-        click.echo(json.dumps(row) if as_json else f"{row['id']:>4}  {row['username']:<24} {row['role']}")
+        state = "" if row["active"] else "  disabled"
+        click.echo(json.dumps(row) if as_json else f"{row['id']:>4}  {row['username']:<24} {row['role']}{state}")
+
+
+def _manage(change) -> None:
+    from qinglang.cli.audit import _sessions
+    from qinglang.errors import QinglangError
+    from qinglang.storage.db import transaction
+
+    try:
+        with transaction(_sessions()) as session:
+            user = change(session)
+    except QinglangError as exc:
+        raise click.ClickException(f"{exc.message} [{exc.code}]") from exc
+    click.echo(f"{user.username}: {user.role}, {'active' if user.active else 'disabled'}")
+
+
+@users_group.command("reset-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def reset_password(username: str, password: str) -> None:
+    """Set a new password; the user's console sessions end."""
+    from qinglang.services.review import users
+
+    _manage(lambda s: users.reset_password(s, users.SYSTEM, username, password))
+
+
+@users_group.command("disable")
+@click.argument("username")
+def disable(username: str) -> None:
+    """Stop a user signing in; their console sessions end at once."""
+    from qinglang.services.review import users
+
+    _manage(lambda s: users.set_active(s, users.SYSTEM, username, False))
+
+
+@users_group.command("enable")
+@click.argument("username")
+def enable(username: str) -> None:
+    from qinglang.services.review import users
+
+    _manage(lambda s: users.set_active(s, users.SYSTEM, username, True))
+
+
+@users_group.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role(username: str, role: str) -> None:
+    """Change a user's role (their sessions end; they sign in again with the new role)."""
+    from qinglang.services.review import users
+
+    _manage(lambda s: users.change_role(s, users.SYSTEM, username, role))
 
 
 def register(group: click.Group) -> None:

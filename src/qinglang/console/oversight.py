@@ -3,7 +3,9 @@ calibration and the audit log."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
@@ -11,7 +13,8 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from qinglang.console.dashboard import list_response
 from qinglang.console.guard import AuditReader, ConsoleRoute, Lead, Reviewer, Senior
 from qinglang.console.render import render
-from qinglang.domain.values import MAX_ID
+from qinglang.domain.values import MAX_ID, require_text
+from qinglang.errors import InvalidInput
 from qinglang.services import audit
 from qinglang.services.review import appeals, calibration, decisions, queries, rewards
 from qinglang.storage.db import transaction
@@ -20,6 +23,7 @@ from qinglang.storage.sql_audit import append_audit_event, chain_head
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 AUDIT_PAGE_VERIFIES = 10_000  # events the audit page checks past the newest checkpoint, at most
+EXPORT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
 
 
 def _rt(request: Request):
@@ -38,7 +42,8 @@ def settle_approval(request: Request, approval_id: Id, user: Senior, verdict: st
                     reason: str = Form("")) -> Response:
     with transaction(_rt(request).sessions) as session:
         decisions.settle_approval(session, approval_id, user, verdict == "approve", reason,
-                                  review=_rt(request).settings.review)
+                                  review=_rt(request).settings.review,
+                                  certification=_rt(request).settings.certification)
     return RedirectResponse("/console/approvals?done=1", status_code=303)
 
 
@@ -94,30 +99,68 @@ def seed_calibration(request: Request, user: Lead, target_id: str = Form(""), qu
     return RedirectResponse("/console/calibration?seeded=1", status_code=303)
 
 
+Actor = Annotated[str | None, Query(max_length=128)]
+Kind = Annotated[str | None, Query(max_length=64)]
+def _day(value: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` form field; an empty one (the date input left blank) is no limit."""
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{value[:12]!r} is not a day (YYYY-MM-DD)", code="invalid_date") from None
+
+
+def _filter(actor: str | None, kind: str | None, since_text: str | None, until_text: str | None
+            ) -> audit.AuditFilter:
+    since, until = _day(since_text), _day(until_text)
+    if since and until and since > until:
+        raise InvalidInput("the first day comes after the last one", code="invalid_date_range")
+    for value in (actor, kind):
+        require_text(value or "", "filter")
+    return audit.AuditFilter(actor=(actor or "").strip() or None, kind=(kind or "").strip() or None, since=since,
+                             until=until)
+
+
 @router.get("/console/audit")
 def audit_page(request: Request, user: AuditReader,
-               before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Response:
-    """The newest events, and the chain verified from the newest signed checkpoint (in this worker thread, a
-    bounded number of events: never the whole chain on a page load)."""
+               before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None, actor: Actor = None, kind: Kind = None,
+               since: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+               until: Annotated[str | None, Query(alias="to", max_length=10)] = None) -> Response:
+    """The newest events (narrowed by actor, kind and days), and the chain verified from the newest signed
+    checkpoint (in this worker thread, a bounded number of events: never the whole chain on a page load)."""
+    where = _filter(actor, kind, since, until)
     store = audit.checkpoint_store(_rt(request).settings)
     with transaction(_rt(request).sessions) as session:
-        events = audit.list_events(session, before_seq=before)
+        events = audit.list_events(session, before_seq=before, where=where)
         chain = audit.verify_recent(session, store, max_events=AUDIT_PAGE_VERIFIES)
         head = chain_head(session)
-    return render(request, "audit.html", user=user, events=events, chain=chain, head=head)
+        kinds = audit.kinds(session)
+    query = urlencode(where.to_dict())
+    return render(request, "audit.html", user=user, events=events, chain=chain, head=head, where=where,
+                  kinds=kinds, query=query)
 
 
 @router.get("/console/audit/export")
-def audit_export(request: Request, user: AuditReader) -> Response:
+def audit_export(request: Request, user: AuditReader, actor: Actor = None, kind: Kind = None,
+                 since: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+                 until: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+                 format: Annotated[str, Query(max_length=8)] = "jsonl") -> Response:
+    """The selected range as JSON lines or CSV. The export is audited first; with no filter its own event is
+    the last line."""
+    where = _filter(actor, kind, since, until)
+    if format not in EXPORT_TYPES:
+        raise InvalidInput("export format must be jsonl or csv", code="export_format_unknown")
     sessions = _rt(request).sessions
     with transaction(sessions) as session:
-        through = chain_head(session).seq + 1  # this export's own event is the last line
-        append_audit_event(session, user.actor, "audit.exported", "audit_log", "all", {"through_seq": through})
+        through = chain_head(session).seq + 1  # this export's own event is the last line it may hold
+        append_audit_event(session, user.actor, "audit.exported", "audit_log", "all",
+                           {"through_seq": through, "format": format, **where.to_dict()})
 
     def lines():
         with transaction(sessions) as session:
-            for line in audit.export_jsonl(session, through_seq=through):
-                yield line + "\n"
+            yield from audit.export_range(session, where, format, through_seq=through)
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson",
-                             headers={"Content-Disposition": "attachment; filename=qinglang-audit.jsonl"})
+    name = "qinglang-audit" + "".join(f"-{v}" for k, v in where.to_dict().items() if k in ("from", "to"))
+    return StreamingResponse(lines(), media_type=EXPORT_TYPES[format],
+                             headers={"Content-Disposition": f"attachment; filename={name}.{format}"})

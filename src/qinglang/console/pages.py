@@ -7,27 +7,30 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from qinglang.console.guard import AnyUser, ConsoleRoute, Reviewer
-from qinglang.console.highlight import qr_targets, segments
+from qinglang.console.guard import AnyUser, ConsoleRoute, Reviewer, Senior
+from qinglang.console.highlight import highlight, qr_targets
 from qinglang.console.render import render
 from qinglang.console.session import end_session_cookie, set_session_cookie
 from qinglang.console.signin import sign_in
-from qinglang.domain.review import CHOICES, ActionKind, CaseStatus
+from qinglang.console.training import rule_descriptions
+from qinglang.domain.review import ACTIONS, CHOICES, QUEUES, ActionKind, CaseStatus, ReviewerRole
 from qinglang.domain.review.scoring import time_left
 from qinglang.domain.values import MAX_ID
 from qinglang.errors import Conflict, InvalidInput, QinglangError, Unauthorized
 from qinglang.services import idempotency
-from qinglang.services.review import decisions, queries, queue, reports, sessions
+from qinglang.services.review import decisions, notes, queries, queue, reports, search, sessions, users
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+SEVERE = frozenset(k.value for k, spec in ACTIONS.items() if spec.severe or spec.lasts_days)  # asked to confirm
 
 
 def _rt(request: Request):
@@ -71,27 +74,68 @@ def logout(request: Request, user: AnyUser) -> Response:
     return response
 
 
+Param = Annotated[str | None, Query(max_length=64)]
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def _number(value: str | None, name: str, default: int | None = None) -> int | None:
+    value = _blank(value)
+    if value is None:
+        return default
+    if not value.isdigit() or len(value) > 6:
+        raise InvalidInput(f"{name} must be a whole number", code="invalid_request")
+    return int(value)
+
+
 @router.get("/console")
-def queue_page(request: Request, user: AnyUser, queue_name: str | None = None) -> Response:
+def queue_page(request: Request, user: AnyUser, queue_name: Param = None, severity: Param = None, sla: Param = None,
+               source: Param = None, assignee: Param = None, status: Param = None, sort: Param = None,
+               page: Param = None) -> Response:
+    """The queue: filters (category, severity, SLA, source, assignee, status), a sort, and pages of 50."""
+    wanted = search.QueueFilter(queue=_blank(queue_name), severity=_number(severity, "severity"), sla=_blank(sla),
+                                source=_blank(source), assignee=_blank(assignee), status=_blank(status) or "open_all",
+                                sort=_blank(sort) or "priority", page=_number(page, "page", 1))
     with transaction(_rt(request).sessions) as session:
-        rows = queries.list_queue(session, queue=queue_name)
+        found = search.queue_page(session, wanted, user_id=user.id)
         counts = queries.queue_counts(session)
+        reviewers = [u.username for u in users.list_users(session) if u.role != "auditor"]
     now = utcnow()
-    items = [(c, time_left(c.sla_due_at, now)) for c in rows]
-    return render(request, "queue.html", user=user, items=items, counts=counts)
+    items = [(c, time_left(c.sla_due_at, now)) for c in found.items]
+    params = {k: v for k, v in (("queue_name", wanted.queue), ("severity", wanted.severity), ("sla", wanted.sla),
+                                ("source", wanted.source), ("assignee", wanted.assignee),
+                                ("status", None if wanted.status == "open_all" else wanted.status),
+                                ("sort", None if wanted.sort == "priority" else wanted.sort)) if v}
+    return render(request, "queue.html", user=user, items=items, counts=counts, found=found, wanted=wanted,
+                  params=params, query=urlencode(params), reviewers=reviewers, queues=QUEUES, sorts=search.SORTS,
+                  slas=search.SLA, sources=search.SOURCES, statuses=search.STATUSES)
+
+
+@router.get("/console/search")
+def search_page(request: Request, user: AnyUser, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    """One box: case id, content id or text, account, tracking code, contact handle, QR payload, domain."""
+    with transaction(_rt(request).sessions) as session:
+        results = search.search(session, q)
+        case_of = search.open_case_ids(session, [c.content_id for c in results.contents]
+                                       + [a[0] for a in results.accounts])
+    return render(request, "search.html", user=user, results=results, case_of=case_of, q=q)
 
 
 @router.post("/console/claim")
 def claim_next(request: Request, user: Reviewer) -> Response:
     with transaction(_rt(request).sessions) as session:
-        case = queue.claim_next(session, user, lease_seconds=_rt(request).settings.review.lease_seconds)
+        case = queue.claim_next(session, user, lease_seconds=_rt(request).settings.review.lease_seconds,
+                                certification=_rt(request).settings.certification)
     return RedirectResponse(f"/console/cases/{case.id}" if case else "/console?empty=1", status_code=303)
 
 
 @router.post("/console/cases/{case_id}/claim")
 def claim_case(request: Request, case_id: Id, user: Reviewer) -> Response:
     with transaction(_rt(request).sessions) as session:
-        queue.claim_case(session, case_id, user, lease_seconds=_rt(request).settings.review.lease_seconds)
+        queue.claim_case(session, case_id, user, lease_seconds=_rt(request).settings.review.lease_seconds,
+                         certification=_rt(request).settings.certification)
     return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
 
 
@@ -99,13 +143,39 @@ def claim_case(request: Request, case_id: Id, user: Reviewer) -> Response:
 def case_page(request: Request, case_id: Id, user: AnyUser) -> Response:
     with transaction(_rt(request).sessions) as session:
         view = queries.case_detail(session, case_id)
+        decision = queries.current_decision(session, view.case.target_id) if view.case.target_kind == "content" \
+            else None
+        case_notes = notes.list_notes(session, case_id)
+        people = users.list_users(session)
+        assignable = [u for u in people if u.role != "auditor"] if user.rank >= ReviewerRole.SENIOR.rank else []
     case = view.case
-    text_segments, hits = segments(view.text, view.evidence)
-    title_segments, _title_hits = segments(view.title, view.evidence, field="title")
+    hl = highlight(view.title, view.text, view.evidence)
     mine = case.claimed_by == user.id and case.status == CaseStatus.CLAIMED
-    return render(request, "case.html", user=user, view=view, case=case, segments=text_segments, hits=hits,
-                  title_segments=title_segments, qr=qr_targets(view.evidence), left=time_left(case.sla_due_at, utcnow()),
-                  mine=mine, choices=CHOICES, once=secrets.token_urlsafe(16))
+    return render(request, "case.html", user=user, view=view, case=case, segments=hl.text, hits=hl.hits,
+                  title_segments=hl.title, qr=qr_targets(view.evidence), left=time_left(case.sla_due_at, utcnow()),
+                  mine=mine, choices=CHOICES, once=secrets.token_urlsafe(16), decision=decision,
+                  rules=rule_descriptions(request, decision.rules) if decision else [], notes=case_notes,
+                  assignable=assignable, holder=_name(people, case.claimed_by), severe=SEVERE)
+
+
+def _name(people, user_id: int | None) -> str | None:
+    return next((u.username for u in people if u.id == user_id), None) if user_id else None
+
+
+@router.post("/console/cases/{case_id}/notes")
+def add_note(request: Request, case_id: Id, user: Reviewer, text: str = Form("")) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        notes.add_note(session, case_id, user, text)
+    return RedirectResponse(f"/console/cases/{case_id}#notes", status_code=303)
+
+
+@router.post("/console/cases/{case_id}/assign")
+def assign_case(request: Request, case_id: Id, user: Senior, to: str = Form("")) -> Response:
+    """Assign (or reassign) the case to a reviewer by user name."""
+    with transaction(_rt(request).sessions) as session:
+        target = users.get_user_by_name(session, to.strip())
+        queue.assign(session, case_id, user, target, certification=_rt(request).settings.certification)
+    return RedirectResponse(f"/console/cases/{case_id}?assigned=1", status_code=303)
 
 
 @router.post("/console/cases/{case_id}/decide")
@@ -116,7 +186,8 @@ def decide(request: Request, case_id: Id, user: Reviewer, choice: str = Form("")
     done = {"location": f"/console/cases/{case_id}?done=1"}
 
     def work(session):
-        decisions.decide(session, case_id, user, choice, reason, review=_rt(request).settings.review, params=params)
+        decisions.decide(session, case_id, user, choice, reason, review=_rt(request).settings.review, params=params,
+                         certification=_rt(request).settings.certification)
         return 303, done
 
     request_body = {"case": case_id, "choice": choice, "reason": reason, "days": days}

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import HTMLResponse
 
-from qinglang.console.i18n import pick_lang, translator
+from qinglang.console.i18n import has, pick_lang, translator
 from qinglang.errors import QinglangError
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -29,7 +29,7 @@ def render(request: Request, name: str, status_code: int = 200, *, frameable: bo
     """Render a page. Only the public report pages may be framed (embedded in an article page)."""
     lang = pick_lang(request.cookies.get("ql_lang"))
     context.setdefault("csrf", getattr(request.state, "csrf", ""))
-    html = _env().get_template(name).render(t=translator(lang), lang=lang, path=request.url.path, **context)
+    html = _env().get_template(name).render(t=translator(lang), has=has, lang=lang, path=request.url.path, **context)
     headers = {
         "Content-Security-Policy": _CSP.format("*" if frameable else "'none'"),
         "X-Content-Type-Options": "nosniff",

@@ -31,7 +31,21 @@ def render_html(report: SupervisionReport) -> str:
     return _environment().get_template("report.html").render(report=report, css=css, generated=generated)
 
 
-def render_pdf(report: SupervisionReport) -> bytes:
-    from weasyprint import HTML  # heavy (Pango through cffi): only when a PDF is rendered
+def _weasyprint_html():
+    """WeasyPrint's ``HTML``, imported only when a PDF is rendered (Pango through cffi is heavy).
 
+    Importing WeasyPrint switches on Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES``; in a server that
+    would make the screening path accept half an image as a whole one (``imaging.decode`` refuses truncated
+    files as ``image_corrupt``). The flag is put back as it was."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    from weasyprint import HTML
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
+def render_pdf(report: SupervisionReport) -> bytes:
+    HTML = _weasyprint_html()  # noqa: N806 - the class, under its own name
     return HTML(string=render_html(report), base_url=str(TEMPLATES)).write_pdf()

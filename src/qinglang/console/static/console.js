@@ -22,6 +22,21 @@
     }
     button.click();
   }
+  // a destructive form names its question in data-confirm; nothing is sent unless the person agrees
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var question = form.dataset ? form.dataset.confirm : null;
+    var button = ev.submitter;
+    if (button && button.dataset && button.dataset.confirm) question = button.dataset.confirm;
+    if (question && !window.confirm(question)) ev.preventDefault();
+  }, true);
+  // c on the queue claims the selected row; with no row selected (or on a case page) the claim form
+  function claimSelectedOrNext() {
+    var row = document.querySelector("#queue tr.selected[data-case]");
+    var rowForm = document.getElementById("claim-row-form");
+    if (row && rowForm) { rowForm.action = "/console/cases/" + row.dataset.case + "/claim"; rowForm.submit(); return; }
+    var claim = document.getElementById("claim-form"); if (claim) claim.submit();
+  }
   document.addEventListener("click", function (ev) {
     if (ev.target.matches && ev.target.matches("img.guarded")) ev.target.classList.toggle("revealed");
   });
@@ -39,8 +54,11 @@
     if (ev.key === "j") move(1);
     else if (ev.key === "k") move(-1);
     else if (ev.key === "Enter") { var sel = document.querySelector("#queue tr.selected"); if (sel) location.href = sel.dataset.href; }
-    else if (ev.key === "c") { var claim = document.getElementById("claim-form"); if (claim) claim.submit(); }
+    else if (ev.key === "c") { claimSelectedOrNext(); }
+    else if (ev.key === "n") { var next = document.getElementById("next-case-form"); if (next) next.submit(); }
+    else if (ev.key === "/") { var box = document.getElementById("header-search"); if (box) { ev.preventDefault(); box.focus(); } }
     else if (ev.key === "?") { var help = document.getElementById("help"); help.hidden = !help.hidden; }
+    else if (ev.key === "Escape") { document.getElementById("help").hidden = true; }
     else if (keyChoice[ev.key]) { ev.preventDefault(); choose(keyChoice[ev.key]); }
   });
 })();

@@ -5,6 +5,7 @@
 from qinglang.domain.review.appeals import AppealFacts, judge_appeal
 from qinglang.domain.review.case_model import (
     Approve,
+    Assign,
     CaseState,
     Claim,
     Decide,
@@ -65,7 +66,7 @@ __all__ = [
     "ACTIONS", "CHOICES", "DECIDABLE_ACTIONS", "DEFAULT_SUSPEND_DAYS", "ESCALATE", "LEAD_TIER", "MAX_SUSPEND_DAYS",
     "MIN_SUSPEND_DAYS", "OPEN_CASE_STATES", "OTHER", "PASS", "QUEUES", "QUEUE_SEVERITY", "REPORT_REASONS",
     "STRIKES_QUEUE", "SWEEP_QUEUE", "AccountStatus", "ActionKind", "ActionSpec", "ActionStatus", "ActionTarget", "AppealFacts",
-    "AppealStatus", "ApprovalStatus", "Approve", "CaseOutcome", "CaseSource", "CaseState", "CaseStatus", "Claim",
+    "AppealStatus", "ApprovalStatus", "Approve", "Assign", "CaseOutcome", "CaseSource", "CaseState", "CaseStatus", "Claim",
     "Decide", "DecisionStage", "Disagree", "Effect", "Enforce", "Escalate", "Event", "LeaseExpired", "Moved",
     "OutboxStatus", "PendingApproval", "RecordVerdict", "Refusal", "RefusalCode", "Release", "ReportStatus",
     "RequestApproval", "RequireTier", "Reviewer", "ReviewerRole", "RewardStatus", "SettleReports", "TargetKind", "judge_appeal",

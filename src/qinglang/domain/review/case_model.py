@@ -87,7 +87,17 @@ class RequireTier:
     holder_rank: int | None = None  # the claimer's rank, when the case is claimed
 
 
-Event = Claim | Release | LeaseExpired | Escalate | Decide | Approve | Disagree | RequireTier
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """A senior or lead gives the case to a reviewer: a claim on their behalf, taking it from whoever held it."""
+
+    by: Reviewer
+    to: Reviewer
+    now: datetime
+    lease_seconds: int
+
+
+Event = Claim | Release | LeaseExpired | Escalate | Decide | Approve | Disagree | RequireTier | Assign
 
 # --- effects -----------------------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from qinglang.domain.review.case_model import (
     Approve,
+    Assign,
     CaseState,
     Claim,
     Decide,
@@ -75,6 +76,21 @@ def _claim(s: CaseState, e: Claim) -> Moved | Refusal:
         return refuse(RefusalCode.CASE_CLAIMED, "another reviewer holds this case; take the next one")
     lease = e.now + timedelta(seconds=e.lease_seconds)
     return _moved(s, status=CaseStatus.CLAIMED, claimed_by=e.by.id, lease_expires_at=lease)
+
+
+def _assign(s: CaseState, e: Assign) -> Moved | Refusal:
+    """Assignment and reassignment: a senior or lead may give an undecided case to any reviewer its tier allows,
+    whoever holds it now (the holder loses the claim)."""
+    refusal = _settled(s)
+    if refusal:
+        return refusal
+    if e.by.rank < ReviewerRole.SENIOR.rank:
+        return refuse(RefusalCode.ROLE_INSUFFICIENT, f"assigning cases needs the senior role or higher; you are {e.by.role}")
+    refusal = _may_review(e.to) or _within_tier(s, e.to)
+    if refusal:
+        return refusal
+    lease = e.now + timedelta(seconds=e.lease_seconds)
+    return _moved(s, status=CaseStatus.CLAIMED, claimed_by=e.to.id, lease_expires_at=lease)
 
 
 def _release(s: CaseState, e: Release) -> Moved | Refusal:
@@ -156,7 +172,7 @@ def _require_tier(s: CaseState, e: RequireTier) -> Moved | Refusal:
     return _moved(s, tier=tier)
 
 
-_HANDLERS = {RequireTier: _require_tier, Claim: _claim, Release: _release, LeaseExpired: _lease_expired, Escalate: _escalate, Decide: _decide,
+_HANDLERS = {Assign: _assign, RequireTier: _require_tier, Claim: _claim, Release: _release, LeaseExpired: _lease_expired, Escalate: _escalate, Decide: _decide,
              Approve: _approve, Disagree: _disagree}
 
 # --- the rules' small questions ----------------------------------------------------------------------------

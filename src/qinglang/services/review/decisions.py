@@ -39,6 +39,7 @@ from qinglang.domain.review import (
 from qinglang.domain.review.vocabulary import ACTIONS
 from qinglang.domain.values import require_text
 from qinglang.errors import InvalidInput, NotFound
+from qinglang.services.certification import certificates
 from qinglang.services.review import cases, enforcement, reports, rewards
 from qinglang.services.review.case_store import Advanced, advance
 from qinglang.services.review.users import User
@@ -74,8 +75,9 @@ def parse_choice(choice: str):
 
 
 def decide(session: Session, case_id: int, user: User, choice: str, reason: str, *, review,
-           params: dict[str, Any] | None = None) -> Outcome:
-    """A reviewer's answer on a case they hold."""
+           params: dict[str, Any] | None = None, certification=None) -> Outcome:
+    """A reviewer's answer on a case they hold. An answer on a live calibration case may withdraw the
+    reviewer's certificate in its category when agreement dropped (given ``certification`` settings)."""
     reason, answer, now = require_reason(reason), parse_choice(choice), utcnow()
     params = dict(params or {})
     if answer == ActionKind.SUSPEND:
@@ -84,13 +86,20 @@ def decide(session: Session, case_id: int, user: User, choice: str, reason: str,
     moved = advance(session, case_id, event)
     agrees = (choice == moved.case.known_answer) if moved.case.known_answer else None
     _record(session, moved.case, user, DecisionStage.REVIEW, choice, reason, agrees)
+    if agrees is not None and certification is not None:
+        certificates.after_live_calibration(session, user, moved.case.queue, certificates.rule_from(certification))
     return _carry_out(session, moved, _Context(user, reason, review, params))
 
 
-def settle_approval(session: Session, approval_id: int, user: User, agree: bool, reason: str, *, review) -> Outcome:
-    """A second senior approves (the action is applied) or disagrees (the case goes to a lead)."""
+def settle_approval(session: Session, approval_id: int, user: User, agree: bool, reason: str, *, review,
+                    certification=None) -> Outcome:
+    """A second senior approves (the action is applied) or disagrees (the case goes to a lead). Approving needs
+    the higher certification bar in the case's category while ``certification.required`` is on."""
     reason = require_reason(reason)
     approval = get_approval(session, approval_id)
+    if agree and ACTIONS[ActionKind(approval.kind)].severe:
+        category = session.get(Case, approval.case_id).queue
+        certificates.require_may_approve_severe(session, user, category, certification)
     moved = advance(session, approval.case_id, Approve(user.reviewer) if agree else Disagree(user.reviewer))
     status = ApprovalStatus.APPROVED if agree else ApprovalStatus.ESCALATED
     session.execute(update(Approval).where(Approval.id == approval.id, Approval.status == ApprovalStatus.PENDING)

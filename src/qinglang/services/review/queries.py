@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +26,7 @@ from qinglang.services.review.views import (
     report_view,
     reward_view,
 )
-from qinglang.storage.tables.core import ContentVersionRow, SignalRow
+from qinglang.storage.tables.core import ContentVersionRow, DecisionRow, SignalRow
 from qinglang.storage.tables.review import Action, Appeal, Approval, Case, Report, Reward
 
 
@@ -83,6 +85,37 @@ def _history(session: Session, case: Case) -> dict:
             "past_actions": tuple(action_view(a) for a in actions),
             "strikes": strikes.total_points(session, account_id),
             "other_cases": tuple(case_summary(c) for c in others)}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionView:
+    """The automatic decision on a content's newest version: what the case page shows beside the evidence."""
+
+    verdict: str
+    category: str
+    labels: tuple[str, ...]
+    scores: dict[str, Any]
+    rules: tuple[str, ...]
+    policy: str
+    decided_by: str
+
+
+def current_decision(session: Session, content_id: str) -> DecisionView | None:
+    """The newest version's current decision (a reviewer's manual one outranks the policy's), or ``None``."""
+    version = session.execute(select(ContentVersionRow.pk).where(ContentVersionRow.content_id == content_id)
+                              .order_by(ContentVersionRow.pk.desc()).limit(1)).scalar()
+    if version is None:
+        return None
+    rows = session.execute(select(DecisionRow).where(DecisionRow.content_version_id == version)
+                           .order_by(DecisionRow.is_current.desc(), DecisionRow.id.desc())).scalars().all()
+    policy_row = next((r for r in rows if r.decided_by == "policy"), None)
+    row = rows[0] if rows else None
+    if row is None:
+        return None
+    source = policy_row or row
+    return DecisionView(row.verdict, row.category, tuple(str(x) for x in source.labels or ()),
+                        dict(source.scores or {}), tuple(str(x) for x in source.rules or ()),
+                        f"{source.policy_id} v{source.policy_version}".strip(" v"), row.decided_by)
 
 
 def list_pending_approvals(session: Session) -> list[ApprovalView]:
