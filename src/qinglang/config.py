@@ -30,6 +30,7 @@ class DatabaseSettings(_Section):
 class ApiSettings(_Section):
     host: str = "127.0.0.1"
     port: int = 8000
+    processes: int = Field(1, ge=1, le=64)  # API processes `qinglang serve` starts on the port (deploy/)
     max_body_bytes: int = 5 * 1024 * 1024
     max_text_chars: int = 500_000
     max_images: int = 50
