@@ -31,6 +31,9 @@ CONSOLE_ROUTES = [
     ("GET", "/console/audit", AUDIT),
     ("GET", "/console/audit/export", AUDIT),
     ("GET", "/console/media/1", ALL),
+    ("GET", "/console/sweeps", AUDIT),
+    ("GET", "/console/sweeps/1", LEADS),
+    ("POST", "/console/sweeps/1/decide", LEADS),
     ("GET", "/console/dashboard", AUDIT),
     ("GET", "/console/dashboard/report?format=csv", AUDIT),
     *[("GET", f"/console/{name}?page=1", AUDIT)

@@ -12,6 +12,7 @@ ROUTER_MODULES: list[str] = [
     "qinglang.api.routes.cases",
     "qinglang.api.routes.actions",
     "qinglang.api.routes.appeals",
+    "qinglang.api.routes.sweeps",
     "qinglang.api.routes.metrics",
     "qinglang.api.routes.qualification",
     "qinglang.console.app",

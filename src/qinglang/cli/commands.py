@@ -16,6 +16,8 @@ COMMAND_MODULES: list[str] = [
     "qinglang.cli.users",
     "qinglang.cli.worker",
     "qinglang.cli.stats",
+    "qinglang.cli.similar",
+    "qinglang.cli.sweep",
     "qinglang.cli.certification",
     "qinglang.cli.qualification",
 ]

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.domain.model import ContentItem, Decision
 from qinglang.errors import Conflict, InvalidInput, NotFound
-from qinglang.services import drainage, records
+from qinglang.services import drainage, records, similarity
 from qinglang.services.images import image_label, remote_image_refs
 from qinglang.services.qualification import quality
 from qinglang.services.review import cases
 from qinglang.services.screening import ScreeningService
+from qinglang.similarity import fingerprint
+from qinglang.similarity.batch import content_text
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event, canonical_json
 from qinglang.storage.tables.core import AccountRow, ContentVersionRow, OperatorRow, ShadowDecisionRow
@@ -100,9 +102,10 @@ def submit_content(
         _require_account(session, submission.account_id)
         standing = account_standing(session, submission.account_id)
     result = screening.screen(submission.to_item(), standing)
+    fp = fingerprint(content_text(submission.to_item()))  # CPU work, kept out of the transaction
     try:
         with transaction(sessions) as session:
-            row = _store(session, submission, content_hash, result, actor=actor)
+            row = _store(session, submission, content_hash, result, fp, actor=actor)
             if review_sla_hours is not None:
                 cases.open_for_decision(session, submission.content_id, result.decision, sla_hours=review_sla_hours,
                                         actor=actor)
@@ -170,9 +173,10 @@ def _status_reason(session: Session, account: AccountRow) -> str:
 
 
 def _store(
-    session: Session, sub: ContentSubmission, content_hash: str, result: Any, *, actor: str
+    session: Session, sub: ContentSubmission, content_hash: str, result: Any, fp: Any, *, actor: str
 ) -> ContentVersionRow:
-    """Write the version, its signals, drainage edges, decision, shadow difference and audit events."""
+    """Write the version, its signals, drainage edges, text fingerprint, decision, shadow difference and audit
+    events."""
     row = _version_row(sub, content_hash)
     session.add(row)
     session.flush()
@@ -182,6 +186,7 @@ def _store(
     ok_signals = [s for o in result.decision.outcomes if o.status == "ok" for s in o.signals]
     drainage.record_edges(session, row.pk, sub.account_id, ok_signals)
     quality.assess_version(session, row, sub.to_item(), ok_signals)
+    similarity.store_fingerprint(session, row.pk, fp)
     decision = records.add_decision(session, row.pk, result.decision)
     made = {
         "decision_id": decision.id,

@@ -81,6 +81,20 @@ def canonical_value(kind: ListKind, value: str) -> str:
     return canonical(kind, unicodedata.normalize("NFKC", value).strip())
 
 
+def _check_passage(value: str) -> None:
+    """A ``text_fingerprint`` value is a passage: enough wording to fingerprint, short enough to index."""
+    from qinglang.pipeline.register import TEXT_FINGERPRINT_MAX, TEXT_FINGERPRINT_MIN_WORDING
+    from qinglang.similarity import fingerprint_text
+
+    if len(value) > TEXT_FINGERPRINT_MAX:
+        raise InvalidInput(f"a text_fingerprint passage is at most {TEXT_FINGERPRINT_MAX} characters, not "
+                           f"{len(value)}; list a representative passage, longer texts containing it match too",
+                           code="invalid_list_value")
+    if len(fingerprint_text(value)) < TEXT_FINGERPRINT_MIN_WORDING:
+        raise InvalidInput(f"a text_fingerprint passage needs at least {TEXT_FINGERPRINT_MIN_WORDING} letters or "
+                           "digits; list short phrases as term entries", code="invalid_list_value")
+
+
 def _parse_new(new: NewListEntry) -> tuple[str, ListKind, str]:
     if new.list not in LIST_NAMES:
         raise InvalidInput(f"unknown list {new.list!r}; use one of {', '.join(LIST_NAMES)}", code="invalid_list")
@@ -92,6 +106,8 @@ def _parse_new(new: NewListEntry) -> tuple[str, ListKind, str]:
     value = canonical_value(kind, new.value)
     if not value:
         raise InvalidInput("a list entry needs a non-empty value", code="invalid_list_value")
+    if kind == ListKind.TEXT_FINGERPRINT:
+        _check_passage(value)
     if new.expires_at is not None and new.expires_at.tzinfo is None:
         raise InvalidInput("expires_at must carry a timezone (e.g. 2030-01-01T00:00:00Z)", code="invalid_expiry")
     return new.list, kind, value

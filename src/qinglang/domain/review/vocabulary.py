@@ -141,12 +141,13 @@ class Reviewer:
 
 OTHER = "other"  # a report reason and queue for anything outside the taxonomy
 STRIKES_QUEUE = "strikes"  # accounts past the close threshold
+SWEEP_QUEUE = "sweep"  # contents a sweep found, each linked to its seed with a reason
 REPORT_REASONS: tuple[str, ...] = (*(c.value for c in HARM_CATEGORIES), OTHER)
-QUEUES: tuple[str, ...] = (*REPORT_REASONS, STRIKES_QUEUE)
+QUEUES: tuple[str, ...] = (*REPORT_REASONS, STRIKES_QUEUE, SWEEP_QUEUE)
 _CATEGORY_SEVERITY = {Category.PORN: 2, Category.ILLICIT_AD: 2, Category.GAMBLING: 2, Category.FRAUD: 3,
                       Category.ABUSE: 1}  # 3 severe .. 1 mild
 QUEUE_SEVERITY: Mapping[str, int] = {**{c.value: _CATEGORY_SEVERITY[c] for c in HARM_CATEGORIES}, OTHER: 1,
-                                     STRIKES_QUEUE: 3}
+                                     STRIKES_QUEUE: 3, SWEEP_QUEUE: 2}
 
 
 def queue_for(category: Category | str) -> str:

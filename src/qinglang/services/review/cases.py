@@ -35,7 +35,8 @@ from qinglang.storage.tables.review import Case
 
 _HARM = frozenset(c.value for c in HARM_CATEGORIES)
 
-__all__ = ["NewCase", "find_open_case", "get_case", "open_case", "open_for_decision", "record_manual_decision"]
+__all__ = ["NewCase", "find_open_case", "get_case", "open_case", "open_case_noting", "open_for_decision",
+           "record_manual_decision"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,11 @@ def target_account(session: Session, target_kind: str, target_id: str) -> str | 
 
 def open_case(session: Session, new: NewCase, *, sla_hours: dict[str, int], actor: str) -> Case:
     """Open a case on the target, or return its open case (raising the severity if this one is graver)."""
+    return open_case_noting(session, new, sla_hours=sla_hours, actor=actor)[0]
+
+
+def open_case_noting(session: Session, new: NewCase, *, sla_hours: dict[str, int], actor: str) -> tuple[Case, bool]:
+    """As :func:`open_case`, and whether this call opened the case (``False``: it was open already)."""
     require_text(new.target_id, "target_id")
     account_id = target_account(session, new.target_kind, new.target_id)
     values = _row_values(session, new, account_id, sla_hours)
@@ -73,11 +79,11 @@ def open_case(session: Session, new: NewCase, *, sla_hours: dict[str, int], acto
         if inserted is not None:
             append_audit_event(session, actor, "case.opened", "case", inserted,
                                {"target": f"{new.target_kind}:{new.target_id}", "source": new.source})
-            return _prioritised(session, inserted)
+            return _prioritised(session, inserted), True
         case = find_open_case(session, new.target_kind, new.target_id)
         if case is not None:
             _raise_severity(session, case, new.severity, values["sla_due_at"])
-            return _prioritised(session, case.id)
+            return _prioritised(session, case.id), False
     raise Conflict("this target's case is changing quickly; try again", code="case_busy")
 
 

@@ -6,5 +6,6 @@ from qinglang.storage.tables import (
     drainage,  # noqa: F401
     qualification,  # noqa: F401
     review,  # noqa: F401
+    similarity,  # noqa: F401
     statistics,  # noqa: F401
 )
