@@ -87,6 +87,7 @@ QUERIES = {  # GET pages with query strings
     "export": ("/console/audit/export", ["actor", "kind", "from", "to", "format"]),
     "practice_page": ("/console/practice", ["category"]),
     "sweeps": ("/console/sweeps", ["finished", "page"]),
+    "shadow": ("/console/shadow", ["live_verdict", "shadow_verdict", "before"]),
 }
 
 

@@ -34,6 +34,7 @@ CONSOLE_ROUTES = [
     ("GET", "/console/sweeps", AUDIT),
     ("GET", "/console/sweeps/1", LEADS),
     ("POST", "/console/sweeps/1/decide", LEADS),
+    ("GET", "/console/shadow", AUDIT),
     ("GET", "/console/dashboard", AUDIT),
     ("GET", "/console/dashboard/report?format=csv", AUDIT),
     *[("GET", f"/console/{name}?page=1", AUDIT)

@@ -15,6 +15,7 @@ ROUTER_MODULES: list[str] = [
     "qinglang.api.routes.sweeps",
     "qinglang.api.routes.metrics",
     "qinglang.api.routes.qualification",
+    "qinglang.api.routes.shadow",
     "qinglang.console.app",
     "qinglang.api.routes.docs",
 ]
