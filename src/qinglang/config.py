@@ -144,6 +144,31 @@ class StatisticsSettings(_Section):
         return self
 
 
+AUTO_SWEEP_KINDS = ("contact", "domain", "url", "qr_payload", "text_fingerprint", "term")
+
+
+class SweepSettings(_Section):
+    """Automatic sweeps: a new block-list entry of a target kind (or a new ``term``) sweeps the stored history.
+
+    Off by default: each automatic sweep opens a case in the ``sweep`` queue for every content it finds, so a team
+    turns it on when it has reviewers for that queue. The worker runs them (never the request that adds the
+    entry), once per entry however many workers run."""
+
+    auto_from_list_entries: bool = False
+    auto_kinds: list[str] = Field(default_factory=lambda: list(AUTO_SWEEP_KINDS))
+    auto_lookback_hours: int = Field(24, ge=1, le=24 * 366)  # entries added this recently are swept when it is on
+    auto_batch: int = Field(5, ge=1, le=1000)  # entries one worker pass sweeps
+    auto_lease_seconds: int = Field(900, ge=10)  # a sweep a crashed worker left is taken over after this
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> SweepSettings:
+        unknown = sorted(set(self.auto_kinds) - set(AUTO_SWEEP_KINDS))
+        if unknown:
+            raise ValueError(f"sweeps.auto_kinds: {', '.join(unknown)} cannot seed a sweep; use "
+                             f"{', '.join(AUTO_SWEEP_KINDS)}")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="QINGLANG_", env_nested_delimiter="__", extra="forbid", env_file=None
@@ -160,6 +185,7 @@ class Settings(BaseSettings):
     certification: CertificationSettings = Field(default_factory=CertificationSettings)
     statistics: StatisticsSettings = Field(default_factory=StatisticsSettings)
     qualification: QualificationSettings = Field(default_factory=QualificationSettings)
+    sweeps: SweepSettings = Field(default_factory=SweepSettings)
 
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> Settings:

@@ -64,6 +64,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "near_image": ("相似图片", "Near-identical images"),
     "same_book": ("同一作品其他章节", "Other chapters of the book"),
     "shared_target": ("相同导流目标", "Shared targets"),
+    "contains_term": ("含新增词条", "Contains the new term"),
     "same_operator": ("同一运营者其他账号", "Same operator's other accounts"),
     "pending_approval": ("待复核", "awaiting approval"),
     "refused": ("未处理", "refused"),

@@ -23,6 +23,7 @@ class SeedKind(StrEnum):
     CONTACT = "contact"
     DOMAIN = "domain"
     URL = "url"
+    TERM = "term"  # a register term (a new lexicon word): the stored contents whose normalised text contains it
 
 
 class ReasonKind(StrEnum):
@@ -32,6 +33,7 @@ class ReasonKind(StrEnum):
     NEAR_IMAGE = "near_image"
     SAME_BOOK = "same_book"
     SHARED_TARGET = "shared_target"
+    CONTAINS_TERM = "contains_term"
     SAME_OPERATOR = "same_operator"
 
 

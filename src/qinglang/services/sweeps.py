@@ -18,6 +18,7 @@ each records what it found.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -65,6 +66,7 @@ class _Resolved:
     account_id: str | None = None
     own_contents: tuple[str, ...] = ()
     book_id: str | None = None
+    term: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,12 @@ def _resolve_target(session: Session, kind: str, value: str) -> tuple[int, ...]:
     stored = drainage.normalise_target(kind, value)
     digest = hashlib.sha256(stored.encode("utf-8")).hexdigest()
     stmt = select(DrainageTargetRow.id).where(DrainageTargetRow.kind == kind, DrainageTargetRow.value_hash == digest)
-    return tuple(session.scalars(stmt).all())
+    found = tuple(session.scalars(stmt).all())
+    if kind == "contact" and ":" not in stored:  # a register contact has no platform prefix: any wechat:/qq:/...
+        stmt = select(DrainageTargetRow.id).where(DrainageTargetRow.kind == kind,
+                                                  DrainageTargetRow.value.endswith(":" + stored, autoescape=True))
+        found = tuple(dict.fromkeys((*found, *session.scalars(stmt))))
+    return found
 
 
 def _resolve(session: Session, seed: Seed) -> _Resolved:
@@ -164,6 +171,8 @@ def _resolve(session: Session, seed: Seed) -> _Resolved:
     label = seed_label(seed.kind, seed.value)
     if seed.kind == SeedKind.TEXT:
         return _Resolved(label, fingerprint=fingerprint(seed.value))
+    if seed.kind == SeedKind.TERM:
+        return _Resolved(label, term=seed.value)
     return _Resolved(label, target_ids=_resolve_target(session, _TARGET_SEEDS[seed.kind], seed.value))
 
 
@@ -257,13 +266,41 @@ def _same_operator(session: Session, seed: _Resolved) -> list[Finding]:
             for v in session.scalars(stmt)]
 
 
+TERM_PAGE = 1000
+
+
+def _containing_term(session: Session, seed: _Resolved) -> list[Finding]:
+    """The newest version of every content whose normalised title or text holds the term (as the register
+    matches it at screening), read a page at a time."""
+    if not seed.term:
+        return []
+    from qinglang.text.normalize import normalize_text
+    from qinglang.text.terms import TermMatcher
+
+    matcher = TermMatcher([normalize_text(seed.term)])
+    newest = select(func.max(ContentVersionRow.pk)).group_by(ContentVersionRow.content_id)
+    found, after = [], 0
+    while True:
+        rows = session.execute(select(ContentVersionRow.pk, ContentVersionRow.content_id, ContentVersionRow.account_id,
+                                      ContentVersionRow.title, ContentVersionRow.body_text)
+                               .where(ContentVersionRow.pk.in_(newest), ContentVersionRow.pk > after)
+                               .order_by(ContentVersionRow.pk).limit(TERM_PAGE)).all()
+        if not rows:
+            return found
+        for pk, content_id, account, title, text in rows:
+            if any(matcher.find(normalize_text(part)) for part in (title, text) if part):
+                found.append(Finding(content_id, pk, account, ReasonKind.CONTAINS_TERM,
+                                     f"contains {seed.label}"))
+        after = rows[-1][0]
+
+
 def find(session: Session, seed: Seed) -> tuple[_Resolved, list[SweepHit]]:
     """What a sweep from ``seed`` would find (nothing is opened)."""
     resolved = _resolve(session, seed)
     images = [seed.value] if seed.kind == SeedKind.IMAGE_HASH else _seed_image_hashes(session, resolved)
     findings = (_near_duplicates(session, resolved) + _near_images(session, resolved, images)
                 + _same_book(session, resolved) + _shared_targets(session, resolved)
-                + _same_operator(session, resolved))
+                + _containing_term(session, resolved) + _same_operator(session, resolved))
     return resolved, merge(findings, exclude=resolved.own_contents)
 
 
@@ -299,12 +336,18 @@ def preview(sessions: sessionmaker[Session], seed: Seed) -> list[SweepHit]:
         return find(session, seed)[1]
 
 
-def start_sweep(sessions: sessionmaker[Session], seed: Seed, *, actor: str, sla_hours: dict[str, int]) -> SweepView:
-    """Run a sweep from ``seed``: find, then record the sweep and open its cases. Returns the stored sweep."""
+def start_sweep(sessions: sessionmaker[Session], seed: Seed, *, actor: str, sla_hours: dict[str, int],
+                on_recorded: Callable[[Session, int], None] | None = None) -> SweepView:
+    """Run a sweep from ``seed``: find, then record the sweep and open its cases. Returns the stored sweep.
+
+    ``on_recorded(session, sweep_id)`` runs in the recording transaction, so what it writes commits with the
+    sweep or not at all (the automatic sweeps mark their claim done this way); raising there undoes the sweep."""
     with transaction(sessions) as session:
         resolved, hits = find(session, seed)
     with transaction(sessions) as session:
         sweep_id = _record(session, seed, resolved, hits, actor=actor, sla_hours=sla_hours)
+        if on_recorded is not None:
+            on_recorded(session, sweep_id)
         return get_sweep(session, sweep_id)
 
 

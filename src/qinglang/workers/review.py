@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from qinglang.services import idempotency
+from qinglang.services import auto_sweeps, idempotency
 from qinglang.services.audit import CheckpointStore, write_checkpoint
 from qinglang.services.qualification import licences, standing
 from qinglang.services.qualification.context import QualificationContext, context_for
@@ -34,8 +34,10 @@ class ReviewWorker:
     def __init__(self, factory: sessionmaker[Session], review, *, post: outbox.Poster | None = None,
                  checkpoints: CheckpointStore | None = None, checkpoint_every_s: float = 300.0,
                  statistics=None, qualification: QualificationContext | None = None,
-                 clock: Callable[[], datetime] = utcnow, qualification_batch: int = 100) -> None:
+                 clock: Callable[[], datetime] = utcnow, qualification_batch: int = 100,
+                 sweep_settings=None) -> None:
         self.sessions = factory
+        self.sweep_settings = sweep_settings  # None: no automatic sweeps (else the Settings: sweeps and review)
         self.review = review
         self.qualification = qualification  # None: no qualification duty (licence expiry, account standing)
         self.clock = clock
@@ -71,6 +73,8 @@ class ReviewWorker:
         done["purged"] = self._purge()
         if self.statistics is not None:
             done.update(self.statistics.run())
+        if self.sweep_settings is not None:
+            done["auto_sweeps"] = auto_sweeps.run_due(self.sessions, self.sweep_settings, worker=self.owner)
         return done
 
     def _qualify(self) -> dict[str, int]:
@@ -127,6 +131,7 @@ def worker_for(settings, factory: sessionmaker[Session], **kwargs) -> ReviewWork
     from qinglang.services.audit import checkpoint_store
 
     kwargs.setdefault("statistics", settings.statistics)
+    kwargs.setdefault("sweep_settings", settings)
     kwargs.setdefault("qualification", context_for(settings))
     kwargs.setdefault("qualification_batch", settings.qualification.review_batch)
     return ReviewWorker(factory, settings.review, checkpoints=checkpoint_store(settings),

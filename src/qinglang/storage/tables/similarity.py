@@ -59,3 +59,21 @@ class SweepItemRow(Base):
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("review_cases.id"), nullable=True)
     case_opened: Mapped[bool] = mapped_column(default=False)  # this sweep opened the case (not already open)
+
+
+class AutoSweepRow(Base):
+    """The automatic sweep of one block-list entry: claimed by one worker (a lease), then ``completed`` with its
+    sweep, or ``failed`` with the error. The unique ``list_entry_id`` is what makes it one sweep per entry."""
+
+    __tablename__ = "auto_sweeps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list_entry_id: Mapped[int] = mapped_column(ForeignKey("list_entries.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(16))  # running | completed | failed
+    claimed_by: Mapped[str] = mapped_column(String(128))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    sweep_id: Mapped[int | None] = mapped_column(ForeignKey("sweeps.id"), nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
