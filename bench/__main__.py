@@ -34,6 +34,7 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "similarity": ("bench.similarity", 400, {"OMP_NUM_THREADS": "1"}),
     "scaleout": ("bench.scaleout", 420, {}),  # 1/2/4 API processes + a worker on one PostgreSQL
     "qualification": ("bench.qualification", 300, {}),  # the worker's qualification duty, credit, account page
+    "rescreen": ("bench.rescreen", 300, {"OMP_NUM_THREADS": "1"}),  # stored contents through a candidate
 }
 
 
