@@ -132,3 +132,27 @@ def test_the_cli_prints_the_changes_and_the_json(world, extra_terms, database_ur
     assert json.loads(out.output)["scanned"] == 0
     refused = runner.invoke(cli, ["rescreen"], env=env)
     assert refused.exit_code == 1 and "rescreen_no_candidate" in refused.output
+
+
+def test_a_candidate_policy_with_the_term_sends_the_catches_to_review(world, extra_terms, tmp_path):
+    policy = tmp_path / "gentle.yaml"
+    policy.write_text('id: gentle\nversion: "g1"\nrules:\n  - id: porn-to-review\n    when: {signal: lexicon.porn}\n'
+                      "    then: {verdict: review, category: porn}\n", "utf-8")
+    candidate = rescreen.build_candidate(LEXICON_ONLY, policy_path=policy, extra_terms=extra_terms)
+    assert candidate.describe.startswith("policy gentle g1, lexicon + extra.tsv")
+    body = rescreen.rescreen(world, candidate).to_dict()
+    assert body["verdicts"]["review"] == {"before": 0, "after": 3}
+    assert {c["after"]["rules"][0] for c in body["changes"]} == {"porn-to-review"}
+
+
+def test_a_candidate_model_folder_is_loaded_once_and_a_missing_one_is_refused(world, tmp_path):
+    from qinglang.detectors.classifier.linear import DEFAULT_MODEL_DIR
+    from qinglang.errors import ConfigError
+
+    candidate = rescreen.build_candidate(LEXICON_ONLY, model_dir=DEFAULT_MODEL_DIR)
+    assert [d.name for d in candidate.detectors] == ["classifier"]
+    tally = rescreen.rescreen(world, candidate)  # the shipped model reads these novel passages as clean
+    assert (tally.scanned, tally.changed) == (5, 0)
+    with pytest.raises(ConfigError) as exc:
+        rescreen.build_candidate(LEXICON_ONLY, model_dir=tmp_path)
+    assert exc.value.code == "model_not_found"
