@@ -87,3 +87,12 @@ def test_a_listed_passage_blocks_contents_containing_it(api):
     assert client.post("/v1/screen", json={"id": "y", "text": PASSAGES[0]}, headers=headers).json()["verdict"] == "pass"
     short = client.post("/v1/lists/entries", json={"kind": "text_fingerprint", "value": "太短了"}, headers=headers)
     assert (short.status_code, short.json()["error"]["code"]) == (422, "invalid_list_value")
+
+
+def test_a_term_sweep_opens_cases_for_the_contents_containing_it(api):
+    client, _runtime, headers = api
+    _post(client, headers, "t1", PASSAGES[0] + "，青狼秘笈己，")
+    _post(client, headers, "t2", PASSAGES[1])
+    body = client.post("/v1/sweeps", json={"term": "青狼秘笈己"}, headers=headers).json()
+    assert [(i["content_id"], i["reason_kind"]) for i in body["items"]] == [("t1", "contains_term")]
+    assert body["items"][0]["reason"] == "contains the term '青狼秘笈己'"

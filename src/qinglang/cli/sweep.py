@@ -10,7 +10,7 @@ import click
 
 from qinglang.cli.db import cli_actor, open_sessions, reports_errors
 
-_SEED_OPTIONS = ("case_id", "text", "qr_payload", "contact", "domain", "url", "image_hash")
+_SEED_OPTIONS = ("case_id", "text", "qr_payload", "contact", "domain", "url", "image_hash", "term")
 
 
 def _settings():
@@ -51,6 +51,7 @@ def sweep_group() -> None:
 @click.option("--domain", help="a domain")
 @click.option("--url", help="a URL")
 @click.option("--image-hash", help="a PDQ image hash (64 hex digits): images within 31 bits of it")
+@click.option("--term", help="a term: the contents whose normalised title or text contains it")
 @click.option("--dry-run", is_flag=True, help="show what the sweep would find; open nothing")
 @click.option("--json", "as_json", is_flag=True)
 @reports_errors

@@ -29,6 +29,8 @@ class SweepIn(RequestBody):
     domain: Text | None = _SEED
     url: Text | None = _SEED
     image_hash: Text | None = Field(None, min_length=64, max_length=64, description="a PDQ hash, 64 hex digits")
+    term: Text | None = Field(None, min_length=1, max_length=sweeps.MAX_SEED_TEXT,
+                              description="a term: the contents whose normalised text contains it")
 
 
 class _Out(BaseModel):
