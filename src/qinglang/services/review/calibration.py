@@ -53,6 +53,17 @@ def seed_known_answer(
     return case_summary(open_case(session, new, sla_hours=review.sla_hours, actor=user.actor))
 
 
+LOOKS_LIKE = CaseSource.VERDICT  # what a calibration case shows itself as to a reviewer below the lead rank
+
+
+def shown_source(source: str, viewer_rank: int) -> str:
+    """The source a viewer sees: a calibration case is an automatic-verdict case to anyone below the lead rank
+    (the queue's source filter and the case page give it away no other way)."""
+    if source == CaseSource.CALIBRATION and viewer_rank < ReviewerRole.LEAD.rank:
+        return LOOKS_LIKE.value
+    return source
+
+
 @dataclass(frozen=True, slots=True)
 class Agreement:
     """One reviewer's calibration record: known-answer cases answered and matched; severe requests made and
