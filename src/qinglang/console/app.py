@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from qinglang.console import dashboard, oversight, pages, people, public, training
+from qinglang.console import dashboard, oversight, pages, people, public, reference, training
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
@@ -17,6 +17,7 @@ router.include_router(oversight.router)
 router.include_router(training.router)
 router.include_router(people.router)
 router.include_router(dashboard.router)
+router.include_router(reference.router)
 
 
 def mount(app: Any, settings: Any = None) -> None:
