@@ -81,7 +81,7 @@ def test_the_article_images_stay_blurred_and_grey_until_the_reviewer_reveals_the
     assert "blur" in _filter(img) and "grayscale" in _filter(img)
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.locator("#article-images").screenshot(path=str(Path(SHOTS) / "case_images.png"))
+        page.screenshot(path=str(Path(SHOTS) / "case_images.png"), full_page=True)
     img.click()
     page.wait_for_function("() => getComputedStyle(document.querySelector('#article-images img')).filter === 'none'")
     assert page.locator("#article-images button.reveal").get_attribute("aria-pressed") == "true"

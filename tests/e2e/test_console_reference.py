@@ -148,7 +148,7 @@ def test_the_reference_pages_in_chromium_chinese_first_with_the_english_toggle(b
         assert page.locator("#entries tr[data-kind=contact]").count() == _expected(kind="contact")
         if SHOTS:
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(SHOTS) / "lists.png"), full_page=True)
+            page.screenshot(path=str(Path(SHOTS) / "register.png"), full_page=True)
         page.click("nav a[href='/console/policy']")
         assert page.locator("#policy-rules tr[data-rule]").count() == len(default_policy().rules)
         if SHOTS:

@@ -115,9 +115,14 @@ def current_decision(session: Session, content_id: str) -> DecisionView | None:
     if row is None:
         return None
     source = policy_row or row
-    return DecisionView(row.verdict, row.category, tuple(str(x) for x in source.labels or ()),
+    return DecisionView(row.verdict, row.category, tuple(_label_name(x) for x in source.labels or ()),
                         dict(source.scores or {}), tuple(str(x) for x in source.rules or ()),
                         f"{source.policy_id} v{source.policy_version}".strip(" v"), row.decided_by)
+
+
+def _label_name(label: Any) -> str:
+    """A stored label is a dict (label, score, evidence, rules); the page names it by its label."""
+    return str(label.get("label", "")) if isinstance(label, dict) else str(label)
 
 
 def screened_now(decision: Any) -> tuple[DecisionView, tuple[dict[str, Any], ...]]:
@@ -135,7 +140,7 @@ def screened_now(decision: Any) -> tuple[DecisionView, tuple[dict[str, Any], ...
                      for signal in outcome.signals for e in signal.evidence)
     labels = stored([{"label": lb.label, "score": float(lb.score), "evidence": [e.to_dict() for e in lb.evidence],
                       "rules": list(lb.rules)} for lb in decision.labels])
-    view = DecisionView(decision.verdict.value, decision.category.value, tuple(str(x) for x in labels),
+    view = DecisionView(decision.verdict.value, decision.category.value, tuple(_label_name(x) for x in labels),
                         {k: float(v) for k, v in decision.scores.items()}, tuple(str(x) for x in decision.rules),
                         f"{decision.policy_id} v{decision.policy_version}".strip(" v"), "policy")
     return view, evidence
