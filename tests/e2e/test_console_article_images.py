@@ -5,7 +5,8 @@
   image is listed by URL and never requested; no CSP violation or console error on the way;
 - to a reviewer, a calibration case says "automatic verdict" like a real one, shows an automatic decision, scores
   and highlighted hits from its own text, and the queue neither offers a calibration filter nor leaves calibration
-  cases out of the automatic-verdict filter; a lead still sees what it is.
+  cases out of the automatic-verdict filter; answered, it shows the outcome a real case would have; a lead still
+  sees what it is.
 """
 
 from __future__ import annotations
@@ -110,6 +111,16 @@ def test_a_calibration_case_looks_like_a_real_case_to_a_reviewer(browser, stack)
     page.goto(f"{server.url}/console?source=verdict")
     listed = page.locator("#queue tr[data-case]").evaluate_all("rows => rows.map(r => r.dataset.case)")
     assert str(known) in listed
+
+    page.goto(f"{server.url}/console/cases/{known}")  # answered, it closes like a real case, not as "calibration"
+    page.click("#claim-form button")
+    page.wait_for_selector("#decide-form")
+    page.fill("#reason", "导流加低俗，下架")
+    page.click("#decide-form button[data-choice=take_down]")
+    page.wait_for_load_state()
+    page.goto(f"{server.url}/console/cases/{known}")
+    assert page.get_attribute("#case-outcome", "data-outcome") == "violation"
+    assert "校准" not in page.locator("main").inner_text()
     assert problems == []
     page.goto(f"{server.url}/console?source=calibration")  # an error page (422), as for any unknown source
     assert page.locator("[data-code]").first.get_attribute("data-code") == "invalid_request"
@@ -117,3 +128,4 @@ def test_a_calibration_case_looks_like_a_real_case_to_a_reviewer(browser, stack)
     lead, _p, _o = _page(browser, server, "lead")
     lead.goto(f"{server.url}/console/cases/{known}")
     assert "校准案件" in lead.locator("main").inner_text()
+    assert lead.get_attribute("#case-outcome", "data-outcome") == "calibration"

@@ -150,6 +150,7 @@ def case_page(request: Request, case_id: Id, user: AnyUser) -> Response:
         decision = queries.current_decision(session, view.case.target_id) if view.case.target_kind == "content" \
             else None
         case_notes = notes.list_notes(session, case_id)
+        outcome = calibration.shown_outcome(session, view.case, user.rank)
         people = users.list_users(session)
         assignable = [u for u in people if u.role != "auditor"] if user.rank >= ReviewerRole.SENIOR.rank else []
     case = view.case
@@ -159,7 +160,7 @@ def case_page(request: Request, case_id: Id, user: AnyUser) -> Response:
     hl = highlight(view.title, view.text, view.evidence)
     mine = case.claimed_by == user.id and case.status == CaseStatus.CLAIMED
     return render(request, "case.html", user=user, view=view, case=case, segments=hl.text, hits=hl.hits,
-                  source=calibration.shown_source(case.source, user.rank),
+                  source=calibration.shown_source(case.source, user.rank), outcome=outcome,
                   title_segments=hl.title, qr=qr_targets(view.evidence), left=time_left(case.sla_due_at, utcnow()),
                   mine=mine, choices=CHOICES, once=secrets.token_urlsafe(16), decision=decision,
                   rules=rule_descriptions(request, decision.rules) if decision else [], notes=case_notes,
