@@ -31,6 +31,8 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "reports": ("bench.reports", 300, {}),
     "statistics_db": ("bench.statistics_db", 300, {}),
     "review": ("bench.review", 300, {}),  # sign-in floods, screenshot uploads, audit verification
+    "scaleout": ("bench.scaleout", 420, {}),  # 1/2/4 API processes + a worker on one PostgreSQL
+    "qualification": ("bench.qualification", 300, {}),  # the worker's qualification duty, credit, account page
 }
 
 

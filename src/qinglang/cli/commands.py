@@ -17,4 +17,5 @@ COMMAND_MODULES: list[str] = [
     "qinglang.cli.worker",
     "qinglang.cli.stats",
     "qinglang.cli.certification",
+    "qinglang.cli.qualification",
 ]

@@ -23,7 +23,8 @@ from qinglang.text.normalize import normalize_cached
 REGISTER = "register"
 BLOCK, ALLOW = "block", "allow"
 _CONTACT_PREFIX = re.compile(r"^[a-z_]+:(?!//)")
-_TARGET_KINDS = {ListKind.CONTACT, ListKind.DOMAIN, ListKind.URL, ListKind.QR_PAYLOAD, ListKind.IMAGE_HASH}
+_TARGET_KINDS = {ListKind.CONTACT, ListKind.DOMAIN, ListKind.URL, ListKind.QR_PAYLOAD, ListKind.IMAGE_HASH,
+                 ListKind.OPERATOR}  # operator targets come from the account stage (pipeline.standing)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,12 @@ from qinglang.domain.model import ContentItem, Decision
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.services import drainage, records
 from qinglang.services.images import image_label, remote_image_refs
+from qinglang.services.qualification import quality
 from qinglang.services.review import article_images, cases
 from qinglang.services.screening import ScreeningService
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event, canonical_json
-from qinglang.storage.tables.core import AccountRow, ContentVersionRow, ShadowDecisionRow
+from qinglang.storage.tables.core import AccountRow, ContentVersionRow, OperatorRow, ShadowDecisionRow
 
 CONTENT_KINDS = ("article", "chapter")
 
@@ -98,7 +99,8 @@ def submit_content(
         if replay is not None:
             return SubmitResult(record=replay, replayed=True)
         _require_account(session, submission.account_id)
-    result = screening.screen(submission.to_item())
+        standing = account_standing(session, submission.account_id)
+    result = screening.screen(submission.to_item(), standing)
     kept = article_images.prepare(submission.images) if review_sla_hours is not None else ()
     try:
         with transaction(sessions) as session:
@@ -145,6 +147,31 @@ def _require_account(session: Session, account_id: str | None) -> None:
         )
 
 
+def account_standing(session: Session, account_id: str | None) -> Any:
+    """What screening should know about the account behind an item: status (and why), grade, operator keys."""
+    if account_id is None:
+        return None
+    from qinglang.pipeline.standing import AccountStanding
+    from qinglang.services.qualification.operators import operator_keys
+
+    account = session.get(AccountRow, account_id)
+    operator = session.get(OperatorRow, account.operator_id) if account.operator_id else None
+    keys = operator_keys(session, operator.id, operator.identity_digest) if operator is not None else set()
+    return AccountStanding(account.id, account.status, account.quality_grade, tuple(sorted(keys)),
+                           _status_reason(session, account))
+
+
+def _status_reason(session: Session, account: AccountRow) -> str:
+    if account.status not in ("suspended", "closed"):
+        return ""
+    from qinglang.storage.tables.review import Action
+
+    reason = session.execute(select(Action.reason).where(
+        Action.target_kind == "account", Action.target_id == account.id, Action.kind.in_(("suspend", "close")),
+        Action.status == "active").order_by(Action.id.desc()).limit(1)).scalar()
+    return reason or f"the account is {account.status}"
+
+
 def _store(
     session: Session, sub: ContentSubmission, content_hash: str, result: Any, *, actor: str
 ) -> ContentVersionRow:
@@ -157,6 +184,7 @@ def _store(
     records.add_signals(session, row.pk, result.decision)
     ok_signals = [s for o in result.decision.outcomes if o.status == "ok" for s in o.signals]
     drainage.record_edges(session, row.pk, sub.account_id, ok_signals)
+    quality.assess_version(session, row, sub.to_item(), ok_signals)
     decision = records.add_decision(session, row.pk, result.decision)
     made = {
         "decision_id": decision.id,

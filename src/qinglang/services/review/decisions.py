@@ -138,6 +138,10 @@ def _carry_out(session: Session, moved: Advanced, ctx: _Context, *, approval_id:
 
 def _record_verdict(session: Session, case: Case, effect: RecordVerdict, ctx: _Context) -> None:
     cases.record_manual_decision(session, case, effect.block, ctx.user.actor)
+    from qinglang.services.qualification import credit
+
+    credit.mark(session, case.account_id or (case.target_id if case.target_kind == "account" else None),
+                "case.decided")
 
 
 def _settle_reports(session: Session, case: Case, effect: SettleReports, ctx: _Context) -> None:
