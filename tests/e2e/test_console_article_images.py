@@ -121,6 +121,9 @@ def test_a_calibration_case_looks_like_a_real_case_to_a_reviewer(browser, stack)
     page.goto(f"{server.url}/console/cases/{known}")
     assert page.get_attribute("#case-outcome", "data-outcome") == "violation"
     assert "校准" not in page.locator("main").inner_text()
+    page.goto(f"{server.url}/console/search?q=art-cal-7")  # nor does the search page give it away
+    assert page.locator("#found-cases li").count() == 1 and "校准" not in page.locator("main").inner_text()
+    assert "违规" in page.locator("#found-cases li").inner_text()
     assert problems == []
     page.goto(f"{server.url}/console?source=calibration")  # an error page (422), as for any unknown source
     assert page.locator("[data-code]").first.get_attribute("data-code") == "invalid_request"

@@ -124,7 +124,8 @@ def search_page(request: Request, user: AnyUser, q: Annotated[str, Query(max_len
         results = search.search(session, q)
         case_of = search.open_case_ids(session, [c.content_id for c in results.contents]
                                        + [a[0] for a in results.accounts])
-    return render(request, "search.html", user=user, results=results, case_of=case_of, q=q)
+        outcomes = {c.id: calibration.shown_outcome(session, c, user.rank) for c in results.cases}
+    return render(request, "search.html", user=user, results=results, case_of=case_of, q=q, outcomes=outcomes)
 
 
 @router.post("/console/claim")
