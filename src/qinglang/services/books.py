@@ -158,16 +158,17 @@ def _category(value: str) -> Category:
 
 def set_status(session: Session, book_id: str, status: BookStatus, *, actor: str, reason: str) -> BookRow:
     """Move a book on or off the shelves by compare-and-set on its version; audited. Refused with
-    ``book_status_unchanged`` when it is already there."""
-    row = get_book_row(session, book_id)
-    if row.status == status:
-        raise Conflict(f"book {book_id!r} is already {status.value}", code="book_status_unchanged")
-    if not compare_and_set(session, BookRow, book_id, {"version": row.version, "status": row.status},
+    ``book_status_unchanged`` when it is already there (another reviewer came first)."""
+    for _ in range(MAX_CAS_ATTEMPTS):
+        row = get_book_row(session, book_id)
+        if row.status == status:
+            raise Conflict(f"book {book_id!r} is already {status.value}", code="book_status_unchanged")
+        if compare_and_set(session, BookRow, book_id, {"version": row.version},
                            {"status": status.value, "version": row.version + 1, "updated_at": utcnow()}):
-        raise Conflict(f"book {book_id!r} changed while it was being moved; reload and retry", code="book_busy")
-    session.refresh(row)
-    append_audit_event(session, actor, f"book.{status.value}", "book", book_id, {"reason": reason})
-    return row
+            session.refresh(row)
+            append_audit_event(session, actor, f"book.{status.value}", "book", book_id, {"reason": reason})
+            return row
+    raise Conflict(f"book {book_id!r} kept changing while it was being moved; retry", code="book_busy")
 
 
 def get_book_row(session: Session, book_id: str) -> BookRow:
