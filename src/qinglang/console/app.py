@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from qinglang.console import dashboard, oversight, pages, people, public, qualification, sweeps, training
+from qinglang.console import books, dashboard, oversight, pages, people, public, qualification, sweeps, training
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
@@ -19,6 +19,7 @@ router.include_router(training.router)
 router.include_router(people.router)
 router.include_router(dashboard.router)
 router.include_router(qualification.router)
+router.include_router(books.router)
 
 
 def mount(app: Any, settings: Any = None) -> None:

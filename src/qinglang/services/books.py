@@ -179,6 +179,16 @@ def get_book_row(session: Session, book_id: str) -> BookRow:
     return row
 
 
+def find_book_of(session: Session, target_kind: str, target_id: str) -> str | None:
+    """The book a case target is or belongs to (a book, or a chapter's book), ``None`` for anything else."""
+    if target_kind == "book":
+        return target_id
+    if target_kind != "content":
+        return None
+    return session.scalar(select(ContentVersionRow.book_id).where(ContentVersionRow.content_id == target_id)
+                          .order_by(ContentVersionRow.pk.desc()).limit(1))
+
+
 def book_of_content(session: Session, content_id: str) -> str:
     """The book a content's newest version belongs to; ``content_not_in_book`` when it has none."""
     book_id = session.scalar(select(ContentVersionRow.book_id).where(ContentVersionRow.content_id == content_id)
