@@ -185,3 +185,19 @@ def test_a_case_on_the_book_or_a_chapter_takes_the_book_down(world):
     with transaction(world) as s, pytest.raises(InvalidInput) as refused:
         decisions.decide(s, article.id, reviewer, "take_down_book", "整本下架", review=REVIEW)
     assert refused.value.code == "content_not_in_book"
+
+
+def test_a_whole_book_taken_down_counts_as_a_work_off_the_shelves(world):
+    from datetime import timedelta
+
+    from qinglang.services.statistics.counting import count_works
+    from qinglang.statistics.periods import Window
+    from qinglang.storage.base import utcnow
+
+    reviewer = make_user(world, "rev", "reviewer")
+    with transaction(world) as s:
+        take_down_book(s, "book-1", reviewer, "付费章节低俗", review=REVIEW)
+    now = utcnow()
+    with transaction(world) as s:
+        works = count_works(s, Window(now - timedelta(hours=1), now + timedelta(hours=1)))
+        assert works.books == frozenset({"book-1"}) and works.chapters == frozenset()

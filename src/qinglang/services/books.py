@@ -9,7 +9,7 @@
    reads the chapters again (now including the first writer's) and retries; neither roll-up is lost.
 
 :func:`refresh_book` runs in the transaction that stores a chapter (``services.contents``) and in the one that
-records a reviewer's decision on a chapter (``services.review.cases``); ``qinglang books refresh`` reruns it
+records a reviewer's decision on a chapter (``services.review.cases``); ``qinglang book refresh`` reruns it
 over every book. :func:`set_status` is the effect of the ``take_down_book`` action and of its reversal.
 """
 

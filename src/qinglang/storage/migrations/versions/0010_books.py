@@ -4,7 +4,7 @@ Revision ID: 0010_books
 Revises: 0008_similarity_sweeps
 
 A new table only. Books of chapters stored before this revision are created the first time one of their chapters
-is stored or decided, or at once with ``qinglang books refresh``.
+is stored or decided, or at once with ``qinglang book refresh``.
 """
 
 import sqlalchemy as sa
