@@ -90,6 +90,19 @@ def test_a_flagged_book_is_taken_down_once_and_restored_by_an_overturned_appeal(
     assert receiver.duplicates == 0
 
 
+def test_a_case_on_a_book_links_to_its_page(world):
+    client, _settings, headers, _receiver = world
+    case = client.post("/v1/cases", json={"target_kind": "book", "target_id": "book-9", "category": "porn"},
+                       headers=headers)
+    assert case.status_code == 201 and case.json()["account_id"] == "acc-1"
+    _signed_in(client, "rev")
+    page = client.get(f"/console/cases/{case.json()['id']}").text
+    assert 'id="case-book" href="/console/books/book-9"' in page
+    chapter = client.post("/v1/cases", json={"target_kind": "content", "target_id": "bk-ch4", "category": "porn"},
+                          headers=headers).json()
+    assert 'href="/console/books/book-9"' in client.get(f"/console/cases/{chapter['id']}").text
+
+
 def test_book_errors_have_stable_codes(world):
     client, _settings, headers, _receiver = world
     missing = client.get("/v1/books/no-such-book", headers=headers)
