@@ -14,12 +14,13 @@ from starlette.responses import RedirectResponse, Response
 
 from qinglang.console.guard import AnyUser, ConsoleRoute, Reviewer
 from qinglang.console.render import render
+from qinglang.domain.values import MAX_ID, require_text
 from qinglang.services import books
 from qinglang.services.book_actions import take_down_book
 from qinglang.storage.db import transaction
 
 router = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
-BookId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[^\x00]+$")]
+BookId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 def _rt(request: Request):
@@ -29,6 +30,7 @@ def _rt(request: Request):
 @router.get("/console/books")
 def books_page(request: Request, user: AnyUser, flagged: str = "",
                account: Annotated[str, Query(max_length=128)] = "") -> Response:
+    require_text(account, "account")
     with transaction(_rt(request).sessions) as session:
         items = books.list_books(session, flagged=True if flagged == "1" else None, account_id=account or None,
                                  limit=books.MAX_PAGE)
@@ -36,7 +38,8 @@ def books_page(request: Request, user: AnyUser, flagged: str = "",
 
 
 @router.get("/console/books/{book_id}")
-def book_page(request: Request, book_id: BookId, user: AnyUser, action: int = 0) -> Response:
+def book_page(request: Request, book_id: BookId, user: AnyUser, action: Annotated[int, Query(ge=0, le=MAX_ID)] = 0
+              ) -> Response:
     with transaction(_rt(request).sessions) as session:
         view = books.get_book(session, book_id)
     return render(request, "book.html", user=user, view=view, risk=view.risk, done=action)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from qinglang.domain.books import BookRisk, BookRules, BookStatus, ChapterDecision, is_drainage, reading_order, roll_up
 from qinglang.domain.model import Category, Verdict
+from qinglang.domain.values import require_text
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.storage.atomic import compare_and_set, insert_or_nothing
 from qinglang.storage.base import utcnow
@@ -172,6 +173,7 @@ def set_status(session: Session, book_id: str, status: BookStatus, *, actor: str
 
 
 def get_book_row(session: Session, book_id: str) -> BookRow:
+    require_text(book_id, "book_id")
     row = session.get(BookRow, book_id, populate_existing=True)
     if row is None:
         raise NotFound(f"no book {book_id!r}: a book exists once one of its chapters is stored with this book_id",
