@@ -20,4 +20,5 @@ COMMAND_MODULES: list[str] = [
     "qinglang.cli.sweep",
     "qinglang.cli.certification",
     "qinglang.cli.qualification",
+    "qinglang.cli.book",
 ]

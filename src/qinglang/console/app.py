@@ -8,7 +8,18 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from qinglang.console import dashboard, oversight, pages, people, public, qualification, reference, sweeps, training
+from qinglang.console import (
+    books,
+    dashboard,
+    oversight,
+    pages,
+    people,
+    public,
+    qualification,
+    reference,
+    sweeps,
+    training,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
@@ -20,6 +31,7 @@ router.include_router(people.router)
 router.include_router(dashboard.router)
 router.include_router(reference.router)
 router.include_router(qualification.router)
+router.include_router(books.router)
 
 
 def mount(app: Any, settings: Any = None) -> None:

@@ -25,7 +25,7 @@ from qinglang.domain.review import ACTIONS, CHOICES, QUEUES, ActionKind, CaseSou
 from qinglang.domain.review.scoring import time_left
 from qinglang.domain.values import MAX_ID
 from qinglang.errors import Conflict, InvalidInput, QinglangError, Unauthorized
-from qinglang.services import idempotency
+from qinglang.services import books, idempotency
 from qinglang.services.review import calibration, decisions, notes, queries, queue, reports, search, sessions, users
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
@@ -152,6 +152,7 @@ def case_page(request: Request, case_id: Id, user: AnyUser) -> Response:
             else None
         case_notes = notes.list_notes(session, case_id)
         outcome = calibration.shown_outcome(session, view.case, user.rank)
+        book_id = books.find_book_of(session, view.case.target_kind, view.case.target_id)
         people = users.list_users(session)
         assignable = [u for u in people if u.role != "auditor"] if user.rank >= ReviewerRole.SENIOR.rank else []
     case = view.case
@@ -165,7 +166,7 @@ def case_page(request: Request, case_id: Id, user: AnyUser) -> Response:
                   title_segments=hl.title, qr=qr_targets(view.evidence), left=time_left(case.sla_due_at, utcnow()),
                   mine=mine, choices=CHOICES, once=secrets.token_urlsafe(16), decision=decision,
                   rules=rule_descriptions(request, decision.rules) if decision else [], notes=case_notes,
-                  assignable=assignable, holder=_name(people, case.claimed_by), severe=SEVERE)
+                  assignable=assignable, holder=_name(people, case.claimed_by), severe=SEVERE, book_id=book_id)
 
 
 def _screened(request: Request, view):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.domain.model import ContentItem, Decision
 from qinglang.errors import Conflict, InvalidInput, NotFound
-from qinglang.services import drainage, records, similarity
+from qinglang.services import books, drainage, records, similarity
 from qinglang.services.images import image_label, remote_image_refs
 from qinglang.services.qualification import quality
 from qinglang.services.review import article_images, cases
@@ -179,7 +179,7 @@ def _store(
     session: Session, sub: ContentSubmission, content_hash: str, result: Any, fp: Any, *, actor: str
 ) -> ContentVersionRow:
     """Write the version, its signals, drainage edges, text fingerprint, decision, shadow difference and audit
-    events."""
+    events; a chapter refreshes its book's roll-up."""
     row = _version_row(sub, content_hash)
     session.add(row)
     session.flush()
@@ -200,6 +200,8 @@ def _store(
     }
     _audit(session, actor, "decision.made", row.pk, made)
     _store_shadow(session, row.pk, result.decision, getattr(result, "shadow", None))
+    if sub.book_id:
+        books.refresh_book(session, sub.book_id)
     return row
 
 

@@ -95,7 +95,7 @@ def validate(new: NewReport, review) -> None:
     for name in ("target_id", "text", "contact", "reporter_account_id"):
         require_text(getattr(new, name), name)
     if new.target_kind not in tuple(TargetKind):
-        raise InvalidInput("target_kind must be content or account", code="report_target_invalid")
+        raise InvalidInput("target_kind must be content, account or book", code="report_target_invalid")
     if not new.target_id.strip() or len(new.target_id) > 128 or len(new.reporter_account_id) > 128:
         raise InvalidInput("give the article or account id (1-128 characters)", code="report_target_invalid")
     if new.reason not in REPORT_REASONS:
