@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import fresh_settings, seed
+from console_support import fresh_settings, seed, seed_articles
 from fastapi.testclient import TestClient
 
 from qinglang.api.app import create_app
@@ -107,6 +107,7 @@ def test_public_report_form_needs_the_token_its_page_issued(app):
 def test_report_endpoint_rate_limits_with_a_clear_message(app):
     client = TestClient(app)
     limit = app.state.runtime.settings.review.report_limit_per_ip_hour
+    seed_articles(app.state.runtime.sessions, [*(f"t{n}" for n in range(limit + 1)), "late"])
     codes = [client.post("/v1/reports", data={"target_kind": "content", "target_id": f"t{n}", "reason": "porn"})
              .status_code for n in range(limit + 1)]
     last = client.post("/v1/reports", data={"target_kind": "content", "target_id": "late", "reason": "porn"})

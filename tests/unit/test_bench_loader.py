@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -19,7 +20,9 @@ def _run(handler, calls, concurrency, deadline_s=30.0):
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="http://test") as client:
             return await run_load(client, calls, concurrency, deadline_s)
 
-    return asyncio.run(main())
+    # in a thread of its own: a browser test earlier in this worker may leave an event loop running here
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def test_every_call_is_sent_once_and_statuses_are_counted():

@@ -13,6 +13,7 @@ ROUTER_MODULES: list[str] = [
     "qinglang.api.routes.actions",
     "qinglang.api.routes.appeals",
     "qinglang.api.routes.sweeps",
+    "qinglang.api.routes.books",
     "qinglang.api.routes.metrics",
     "qinglang.api.routes.qualification",
     "qinglang.api.routes.shadow",

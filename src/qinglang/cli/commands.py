@@ -21,4 +21,5 @@ COMMAND_MODULES: list[str] = [
     "qinglang.cli.certification",
     "qinglang.cli.qualification",
     "qinglang.cli.rescreen",
+    "qinglang.cli.book",
 ]

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.domain.model import ContentItem, Decision
 from qinglang.errors import Conflict, InvalidInput, NotFound
-from qinglang.services import drainage, records, similarity
+from qinglang.services import books, drainage, records, similarity
 from qinglang.services.images import image_label, remote_image_refs
 from qinglang.services.qualification import quality
-from qinglang.services.review import cases
+from qinglang.services.review import article_images, cases
 from qinglang.services.screening import ScreeningService
 from qinglang.similarity import fingerprint
 from qinglang.similarity.batch import content_text
@@ -90,7 +90,8 @@ def submit_content(
     """Screen and store one content version, or return the stored one if this exact version was seen.
 
     With ``review_sla_hours`` (the review settings' SLA by severity), a ``review`` verdict also opens a case
-    for a reviewer in the same transaction.
+    for a reviewer in the same transaction, and its ``data:`` images are kept for the case page
+    (``review.article_images``).
     """
     _validate(submission)
     content_hash = submission.content_hash()
@@ -103,10 +104,12 @@ def submit_content(
         standing = account_standing(session, submission.account_id)
     result = screening.screen(submission.to_item(), standing)
     fp = fingerprint(content_text(submission.to_item()))  # CPU work, kept out of the transaction
+    kept = article_images.prepare(submission.images) if review_sla_hours is not None else ()
     try:
         with transaction(sessions) as session:
             row = _store(session, submission, content_hash, result, fp, actor=actor)
             if review_sla_hours is not None:
+                article_images.store(session, kept)  # the case page shows the article's own images
                 cases.open_for_decision(session, submission.content_id, result.decision, sla_hours=review_sla_hours,
                                         actor=actor)
             return SubmitResult(record=records.content_record(session, row), created=True)
@@ -176,7 +179,7 @@ def _store(
     session: Session, sub: ContentSubmission, content_hash: str, result: Any, fp: Any, *, actor: str
 ) -> ContentVersionRow:
     """Write the version, its signals, drainage edges, text fingerprint, decision, shadow difference and audit
-    events."""
+    events; a chapter refreshes its book's roll-up."""
     row = _version_row(sub, content_hash)
     session.add(row)
     session.flush()
@@ -197,6 +200,8 @@ def _store(
     }
     _audit(session, actor, "decision.made", row.pk, made)
     _store_shadow(session, row.pk, result.decision, getattr(result, "shadow", None))
+    if sub.book_id:
+        books.refresh_book(session, sub.book_id)
     return row
 
 

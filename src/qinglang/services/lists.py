@@ -361,3 +361,46 @@ def export_entries(entries: Iterable[ListEntry], fmt: str = "jsonl") -> str:
         writer.writerows({k: (v or "") for k, v in d.items()} for d in dicts)
         return buffer.getvalue()
     raise InvalidInput(f"unknown export format {fmt!r}; use jsonl or csv", code="invalid_format")
+
+
+ENTRY_STATES = ("active", "removed", "expired", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class EntriesPage:
+    """One page of the register as the console lists it, newest first."""
+
+    items: tuple[ListEntry, ...]
+    total: int
+    page: int
+    pages: int
+
+
+def entries_page(session: Session, *, list_name: str | None = None, kind: str | None = None, state: str = "active",
+                 page: int = 1, per_page: int = 50) -> EntriesPage:
+    """Entries of one list and kind (either optional) in one state — ``active`` (in force now), ``removed``,
+    ``expired`` (past their expiry, never removed) or ``all`` — newest first, in pages of ``per_page``.
+    Unknown filters are refused with the codes the API uses (``invalid_list``, ``invalid_list_kind``)."""
+    if list_name is not None and list_name not in LIST_NAMES:
+        raise InvalidInput(f"unknown list {list_name[:40]!r}; use one of {', '.join(LIST_NAMES)}", code="invalid_list")
+    if kind is not None and kind not in tuple(ListKind):
+        kinds = ", ".join(k.value for k in ListKind)
+        raise InvalidInput(f"unknown list kind {kind[:40]!r}; use one of {kinds}", code="invalid_list_kind")
+    if state not in ENTRY_STATES:
+        raise InvalidInput(f"state must be one of {', '.join(ENTRY_STATES)}", code="invalid_request")
+    if not 1 <= page <= 100_000 or not 1 <= per_page <= 200:
+        raise InvalidInput("page must be 1..100000 and per_page 1..200", code="invalid_request")
+    now = utcnow()
+    where = [ListEntryRow.list == list_name] if list_name else []
+    where += [ListEntryRow.kind == kind] if kind else []
+    where += {
+        "active": [ListEntryRow.removed_at.is_(None),
+                   or_(ListEntryRow.expires_at.is_(None), ListEntryRow.expires_at > now)],
+        "removed": [ListEntryRow.removed_at.is_not(None)],
+        "expired": [ListEntryRow.removed_at.is_(None), ListEntryRow.expires_at <= now],
+        "all": [],
+    }[state]
+    total = int(session.execute(select(func.count()).select_from(ListEntryRow).where(*where)).scalar_one())
+    rows = session.execute(select(ListEntryRow).where(*where).order_by(ListEntryRow.id.desc())
+                           .offset((page - 1) * per_page).limit(per_page)).scalars()
+    return EntriesPage(tuple(_to_entry(row) for row in rows), total, page, max(1, -(-total // per_page)))

@@ -46,6 +46,7 @@ class TargetKind(StrEnum):
 
     CONTENT = "content"
     ACCOUNT = "account"
+    BOOK = "book"  # a whole serialized work (qinglang.domain.books)
 
 
 class ReportStatus(StrEnum):
@@ -161,6 +162,7 @@ def queue_for(category: Category | str) -> str:
 
 class ActionKind(StrEnum):
     TAKE_DOWN = "take_down"
+    TAKE_DOWN_BOOK = "take_down_book"  # every chapter of a book off the shelves at once
     DISABLE_LINKS = "disable_links"
     RESTRICT = "restrict"
     SUSPEND = "suspend"
@@ -172,6 +174,7 @@ class ActionKind(StrEnum):
 class ActionTarget(StrEnum):
     CONTENT = "content"  # the case's article
     ACCOUNT = "account"  # the account behind it
+    BOOK = "book"  # the book of the case's chapter, or the book the case is about
     ENTITY = "entity"  # a register entry (an account, domain, contact ... given with the decision)
 
 
@@ -192,6 +195,7 @@ ACTIONS: Mapping[ActionKind, ActionSpec] = {
     spec.kind: spec
     for spec in (
         ActionSpec(ActionKind.TAKE_DOWN, ActionTarget.CONTENT, strike_points=1),
+        ActionSpec(ActionKind.TAKE_DOWN_BOOK, ActionTarget.BOOK, strike_points=2),
         ActionSpec(ActionKind.DISABLE_LINKS, ActionTarget.CONTENT, strike_points=1),
         ActionSpec(ActionKind.RESTRICT, ActionTarget.ACCOUNT, AccountStatus.RESTRICTED, strike_points=1),
         ActionSpec(ActionKind.SUSPEND, ActionTarget.ACCOUNT, AccountStatus.SUSPENDED, strike_points=2, lasts_days=True),

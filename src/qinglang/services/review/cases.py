@@ -26,10 +26,12 @@ from qinglang.domain.model import HARM_CATEGORIES, Category, Decision, Verdict
 from qinglang.domain.review import OPEN_CASE_STATES, CaseSource, CaseStatus, TargetKind, queue_for, scoring
 from qinglang.domain.values import require_text
 from qinglang.errors import Conflict
+from qinglang.services import books
 from qinglang.services.review.case_store import get_case
 from qinglang.storage.atomic import insert_or_nothing
 from qinglang.storage.base import UtcDateTime, utcnow
 from qinglang.storage.sql_audit import append_audit_event
+from qinglang.storage.tables.books import BookRow
 from qinglang.storage.tables.core import AccountRow, ContentVersionRow, DecisionRow
 from qinglang.storage.tables.review import Case
 
@@ -60,6 +62,8 @@ def find_open_case(session: Session, target_kind: str, target_id: str) -> Case |
 def target_account(session: Session, target_kind: str, target_id: str) -> str | None:
     if target_kind == TargetKind.ACCOUNT:
         return target_id
+    if target_kind == TargetKind.BOOK:
+        return session.scalar(select(BookRow.account_id).where(BookRow.id == target_id))
     stmt = select(ContentVersionRow.account_id).where(ContentVersionRow.content_id == target_id)
     return session.execute(stmt.order_by(ContentVersionRow.pk.desc()).limit(1)).scalar()
 
@@ -152,6 +156,8 @@ def record_manual_decision(session: Session, case: Case, block: bool, actor: str
     category = case.queue if block and case.queue in _HARM else Category.NONE.value
     session.add(DecisionRow(content_version_id=version_pk, verdict=verdict.value, category=category, labels=[],
                             scores={}, rules=[f"manual:case-{case.id}"], decided_by=actor, is_current=True))
+    session.flush()
+    books.refresh_for_content(session, case.target_id)  # a chapter's new decision changes its book's roll-up
 
 
 def queue_counts(session: Session) -> dict[str, int]:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qinglang.domain.books import BookStatus
 from qinglang.domain.review import (
     ACTIONS,
     DEFAULT_SUSPEND_DAYS,
@@ -32,6 +33,7 @@ from qinglang.domain.review import (
     TargetKind,
 )
 from qinglang.errors import Conflict, InvalidInput, NotFound
+from qinglang.services import books
 from qinglang.services.qualification import credit
 from qinglang.services.review import case_store, cases, strikes, users
 from qinglang.services.review.views import ActionView, action_view
@@ -107,6 +109,8 @@ def _apply_effect(session: Session, action: Action, actor: str) -> None:
         if account is not None and status.rank > AccountStatus(account.status).rank:
             action.params = {**action.params, "previous_status": account.status}
             account.status = status.value
+    if action.kind == ActionKind.TAKE_DOWN_BOOK:
+        books.set_status(session, action.target_id, BookStatus.OFF_SHELF, actor=actor, reason=action.reason)
     if action.kind == ActionKind.BLACKLIST:
         from qinglang.services import lists
 
@@ -187,6 +191,8 @@ def _restore(session: Session, action: Action, actor: str, reason: str) -> None:
         account = session.get(AccountRow, action.target_id)
         if account is not None:
             account.status = _held_status(session, action.target_id, AccountStatus(previous)).value
+    if action.kind == ActionKind.TAKE_DOWN_BOOK:
+        books.set_status(session, action.target_id, BookStatus.ON_SHELF, actor=actor, reason=reason)
     if action.kind == ActionKind.BLACKLIST and action.params.get("list_entry_id"):
         from qinglang.services import lists
 

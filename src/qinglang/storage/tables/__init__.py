@@ -1,6 +1,7 @@
 """All table modules. Import this package to register every table on ``Base.metadata``."""
 
 from qinglang.storage.tables import (
+    books,  # noqa: F401
     certification,  # noqa: F401
     core,  # noqa: F401
     drainage,  # noqa: F401

@@ -1,7 +1,7 @@
 """automatic sweeps: one claim row per block-list entry a worker sweeps the history for
 
 Revision ID: 0011_rescreen
-Revises: 0008_similarity_sweeps
+Revises: 0010_books
 
 A new table only; entries added before the upgrade are swept only when they fall within
 ``sweeps.auto_lookback_hours`` once automatic sweeps are turned on.
@@ -13,7 +13,7 @@ from alembic import op
 from qinglang.storage.base import UtcDateTime
 
 revision = "0011_rescreen"
-down_revision = "0008_similarity_sweeps"
+down_revision = "0010_books"
 branch_labels = None
 depends_on = None
 
