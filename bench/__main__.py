@@ -31,6 +31,10 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "reports": ("bench.reports", 300, {}),
     "statistics_db": ("bench.statistics_db", 300, {}),
     "review": ("bench.review", 300, {}),  # sign-in floods, screenshot uploads, audit verification
+    "similarity": ("bench.similarity", 400, {"OMP_NUM_THREADS": "1"}),
+    "scaleout": ("bench.scaleout", 420, {}),  # 1/2/4 API processes + a worker on one PostgreSQL
+    "qualification": ("bench.qualification", 300, {}),  # the worker's qualification duty, credit, account page
+    "rescreen": ("bench.rescreen", 300, {"OMP_NUM_THREADS": "1"}),  # stored contents through a candidate
 }
 
 

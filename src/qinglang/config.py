@@ -30,6 +30,7 @@ class DatabaseSettings(_Section):
 class ApiSettings(_Section):
     host: str = "127.0.0.1"
     port: int = 8000
+    processes: int = Field(1, ge=1, le=64)  # API processes `qinglang serve` starts on the port (deploy/)
     max_body_bytes: int = 5 * 1024 * 1024
     max_text_chars: int = 500_000
     max_images: int = 50
@@ -53,6 +54,9 @@ class SecuritySettings(_Section):
     per install and kept in the data directory: never a well-known value."""
 
     secret_key: SecretStr | None = None
+    # the key of operators' identity hashes (HMAC-SHA256); None: a random per-install key file. Changing it makes
+    # every stored identity digest unmatchable, so it is kept apart from the secret key and named by a key id.
+    identity_key: SecretStr | None = None
     session_hours: int = Field(12, ge=1, le=24 * 30)
     login_free_failures_per_user_network: int = Field(5, ge=1)  # then 1 s, 2 s, 4 s ... per (user name, network)
     login_free_failures_per_network: int = Field(30, ge=1)  # then the same per network
@@ -67,6 +71,14 @@ class AuditSettings(_Section):
     checkpoint_dir: Path | None = None  # None: <data directory>/audit-checkpoints
     checkpoint_key: SecretStr | None = None  # None: a random per-install key file in the data directory
     checkpoint_every_seconds: float = Field(300.0, gt=0)
+
+
+class QualificationSettings(_Section):
+    """Operators, licences and account grades (docs/qualification.md)."""
+
+    catalogue_path: Path | None = None  # None: the licence catalogue shipped in the package
+    warn_days: int | None = Field(None, ge=0, le=365)  # None: the catalogue's warn_days
+    review_batch: int = Field(100, ge=1, le=10_000)  # accounts the worker re-assesses per pass
 
 
 class ReviewSettings(_Section):
@@ -132,6 +144,31 @@ class StatisticsSettings(_Section):
         return self
 
 
+AUTO_SWEEP_KINDS = ("contact", "domain", "url", "qr_payload", "text_fingerprint", "term")
+
+
+class SweepSettings(_Section):
+    """Automatic sweeps: a new block-list entry of a target kind (or a new ``term``) sweeps the stored history.
+
+    Off by default: each automatic sweep opens a case in the ``sweep`` queue for every content it finds, so a team
+    turns it on when it has reviewers for that queue. The worker runs them (never the request that adds the
+    entry), once per entry however many workers run."""
+
+    auto_from_list_entries: bool = False
+    auto_kinds: list[str] = Field(default_factory=lambda: list(AUTO_SWEEP_KINDS))
+    auto_lookback_hours: int = Field(24, ge=1, le=24 * 366)  # entries added this recently are swept when it is on
+    auto_batch: int = Field(5, ge=1, le=1000)  # entries one worker pass sweeps
+    auto_lease_seconds: int = Field(900, ge=10)  # a sweep a crashed worker left is taken over after this
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> SweepSettings:
+        unknown = sorted(set(self.auto_kinds) - set(AUTO_SWEEP_KINDS))
+        if unknown:
+            raise ValueError(f"sweeps.auto_kinds: {', '.join(unknown)} cannot seed a sweep; use "
+                             f"{', '.join(AUTO_SWEEP_KINDS)}")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="QINGLANG_", env_nested_delimiter="__", extra="forbid", env_file=None
@@ -147,6 +184,8 @@ class Settings(BaseSettings):
     audit: AuditSettings = Field(default_factory=AuditSettings)
     certification: CertificationSettings = Field(default_factory=CertificationSettings)
     statistics: StatisticsSettings = Field(default_factory=StatisticsSettings)
+    qualification: QualificationSettings = Field(default_factory=QualificationSettings)
+    sweeps: SweepSettings = Field(default_factory=SweepSettings)
 
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> Settings:
@@ -225,6 +264,9 @@ def with_install_secrets(settings: Settings) -> Settings:
     security, audit = settings.security, settings.audit
     if security.secret_key is None:
         security = security.model_copy(update={"secret_key": SecretStr(install_secret(base / "secret.key"))})
+    if security.identity_key is None:
+        key = SecretStr(install_secret(base / "identity-hash.key"))
+        security = security.model_copy(update={"identity_key": key})
     if audit.checkpoint_key is None:
         key = SecretStr(install_secret(base / "audit-checkpoint.key"))
         audit = audit.model_copy(update={"checkpoint_key": key})

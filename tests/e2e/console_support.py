@@ -47,6 +47,17 @@ def seed(settings: Settings) -> None:
             users.create_user(s, name, f"password-{name}", role, actor="test")
 
 
+def seed_articles(sessions, content_ids, account_id: str = "acc-1") -> None:
+    """Stored articles for reports to name (a report about an unknown article is refused)."""
+    with transaction(sessions) as s:
+        if s.get(AccountRow, account_id) is None:
+            s.add(AccountRow(id=account_id, name=account_id))
+            s.flush()
+        for content_id in content_ids:
+            s.add(ContentVersionRow(content_id=content_id, version="1", account_id=account_id, title="标题",
+                                    body_text="正文", content_hash=content_id))
+
+
 def png_bytes() -> bytes:
     from PIL import Image
 

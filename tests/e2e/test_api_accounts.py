@@ -73,13 +73,15 @@ def test_accounts_are_paged_and_filtered(api):
     assert [a["id"] for a in closed["items"]] == ["z"]
 
 
-def test_operator_verification_is_patched_and_audited(api):
+def test_operator_verification_is_not_taken_on_the_callers_word(api):
     client, runtime, headers = api
     client.post("/v1/operators", json=OPERATOR, headers=headers)
-    patched = client.patch("/v1/operators/op-1", json={"verification_state": "verified"}, headers=headers).json()
-    assert (patched["verification_state"], patched["name"]) == ("verified", OPERATOR["name"])
+    refused = client.patch("/v1/operators/op-1", json={"verification_state": "verified"}, headers=headers)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "unknown_field")
+    patched = client.patch("/v1/operators/op-1", json={"name": "青山文化传媒"}, headers=headers).json()
+    assert (patched["verification_state"], patched["kind"]) == ("unverified", "other_organisation")
     with transaction(runtime.sessions) as session:
         event = session.execute(select(AuditEventRow).where(AuditEventRow.action == "operator.updated")).scalar_one()
-    assert event.data["after"] == {"verification_state": "verified"}
+    assert event.data["after"] == {"name": "青山文化传媒"}
     nulled = client.patch("/v1/operators/op-1", json={"licences": None}, headers=headers)
     assert nulled.json()["error"]["code"] == "invalid_request"

@@ -48,9 +48,13 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/v1/reports"): {"target_kind": "content", "target_id": "c-1", "reason": "porn"},
     ("POST", "/v1/cases"): {"target_kind": "content", "target_id": "c-1", "category": "porn"},
     ("POST", "/v1/appeals"): {"action_id": 1, "account_id": "acc-1", "text": "申诉"},
+    ("POST", "/v1/operators/{operator_id}/licences"): {"kind": "icp_filing", "number": "京ICP备12345678号",
+                                                       "issuer": "北京市通信管理局"},
+    ("POST", "/v1/sweeps"): {"domain": "x.example"},
 }
 PATH_VALUES = {"entry_id": "1", "action_id": "1", "appeal_id": "1", "kind": "domain", "value": "x.example",
-               "tracking_code": "QL-AAAAAAAAAA", "content_id": "c-1", "operator_id": "op-1", "account_id": "acc-1"}
+               "tracking_code": "QL-AAAAAAAAAA", "content_id": "c-1", "operator_id": "op-1", "account_id": "acc-1",
+               "licence_id": "1", "sweep_id": "1"}
 
 
 @dataclass(frozen=True)

@@ -259,10 +259,10 @@ def test_image_screening_does_not_hold_the_event_loop(settings, path, method_nam
     release, entered = threading.Event(), threading.Event()
     original = getattr(runtime.screening, method_name)
 
-    def held(item):
+    def held(*args, **kwargs):
         entered.set()
         assert release.wait(30), "never released"
-        return original(item)
+        return original(*args, **kwargs)
 
     setattr(runtime.screening, method_name, held)
     server = LiveServer.start(settings, app=create_app(settings, runtime))

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from qinglang.domain.review import CHOICES, QUEUES
+from qinglang.domain.sweeps import SeedKind
+from qinglang.services import books, sweeps
 from qinglang.services.certification import practice
 from qinglang.services.review import calibration, reports, users
 from qinglang.storage.db import transaction
@@ -73,6 +75,9 @@ def forms(ids: dict[str, str]) -> dict[str, tuple[str, st.SearchStrategy]]:
         "user_active": ("/console/users/active", form("", username=_field(*PEOPLE), active=_field("yes", "no"))),
         "user_role": ("/console/users/role", form("", username=_field(*PEOPLE), role=_field("senior", "lead"))),
         "login": ("/console/login", form("", username=_field(*PEOPLE), password=TEXT, next=_field("/console"))),
+        "sweep_decide": ("/console/sweeps/{id}/decide", form("sweep", case_id=_id(ids["case"]), choice=CHOICE,
+                                                             reason=TEXT)),
+        "book_take_down": ("/console/books/{id}/take-down", form("book", reason=TEXT)),
     }
 
 
@@ -82,6 +87,10 @@ QUERIES = {  # GET pages with query strings
     "audit": ("/console/audit", ["actor", "kind", "from", "to", "before"]),
     "export": ("/console/audit/export", ["actor", "kind", "from", "to", "format"]),
     "practice_page": ("/console/practice", ["category"]),
+    "sweeps": ("/console/sweeps", ["finished", "page"]),
+    "shadow": ("/console/shadow", ["live_verdict", "shadow_verdict", "before"]),
+    "books": ("/console/books", ["flagged", "account"]),
+    "book": ("/console/books/book-fuzz", ["action"]),
 }
 
 
@@ -118,7 +127,12 @@ def console(settings):
     client = TestClient(app, follow_redirects=False, raise_server_exceptions=False, client=("10.7.0.1", 5000))
     assert client.post("/console/login", data={"username": "lead", "password": "password-lead"}).status_code == 303
     csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/console").text).group(1)
-    ids = {"case": str(case_id), "practice": str(written.id), "user": str(made["rev"].id)}
+    sweep = sweeps.start_sweep(runtime.sessions, sweeps.Seed(SeedKind.TEXT, "导流到微信，低俗" * 5), actor="test",
+                               sla_hours=settings.review.sla_hours)
+    with transaction(runtime.sessions) as s:
+        books.refresh_book(s, "book-fuzz")  # a book with no chapter yet: its row exists
+    ids = {"case": str(case_id), "practice": str(written.id), "user": str(made["rev"].id), "sweep": str(sweep.id),
+           "book": "book-fuzz"}
     yield client, csrf, ids
     runtime.close()
 
@@ -127,7 +141,7 @@ RUN = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=
                phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 
 
-@pytest.mark.parametrize("name", sorted(forms({"case": "1", "practice": "1", "user": "1"})))
+@pytest.mark.parametrize("name", sorted(forms({"case": "1", "practice": "1", "user": "1", "sweep": "1", "book": "b"})))
 def test_fuzzed_console_forms_answer_with_pages_and_documented_codes(console, name):
     client, csrf, ids = console
     path, strategy = forms(ids)[name]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from console_support import fresh_settings, seed
+from console_support import fresh_settings, seed, seed_articles
 from fastapi.testclient import TestClient
 
 from qinglang.api.app import create_app
@@ -31,6 +31,10 @@ CONSOLE_ROUTES = [
     ("GET", "/console/audit", AUDIT),
     ("GET", "/console/audit/export", AUDIT),
     ("GET", "/console/media/1", ALL),
+    ("GET", "/console/sweeps", AUDIT),
+    ("GET", "/console/sweeps/1", LEADS),
+    ("POST", "/console/sweeps/1/decide", LEADS),
+    ("GET", "/console/shadow", AUDIT),
     ("GET", "/console/dashboard", AUDIT),
     ("GET", "/console/dashboard/report?format=csv", AUDIT),
     *[("GET", f"/console/{name}?page=1", AUDIT)
@@ -103,6 +107,7 @@ def test_public_report_form_needs_the_token_its_page_issued(app):
 def test_report_endpoint_rate_limits_with_a_clear_message(app):
     client = TestClient(app)
     limit = app.state.runtime.settings.review.report_limit_per_ip_hour
+    seed_articles(app.state.runtime.sessions, [*(f"t{n}" for n in range(limit + 1)), "late"])
     codes = [client.post("/v1/reports", data={"target_kind": "content", "target_id": f"t{n}", "reason": "porn"})
              .status_code for n in range(limit + 1)]
     last = client.post("/v1/reports", data={"target_kind": "content", "target_id": "late", "reason": "porn"})

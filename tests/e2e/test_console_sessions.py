@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from console_support import fresh_settings, seed
+from console_support import fresh_settings, seed, seed_articles
 from fastapi.testclient import TestClient
 
 from qinglang.api.app import create_app
@@ -152,6 +152,7 @@ def test_a_double_submitted_decision_acts_once(app):
     from qinglang.storage.db import transaction
     from qinglang.storage.tables.review import Action
 
+    seed_articles(app.state.runtime.sessions, ["art-double"])
     reporter = TestClient(app, client=("10.9.0.1", 5000))
     token = re.search(r'name="form_token" value="([^"]+)"', reporter.get("/report").text).group(1)
     reporter.post("/report", data={"form_token": token, "target_kind": "content", "target_id": "art-double",

@@ -100,5 +100,38 @@ def test_demo_creates_console_users_whose_printed_passwords_sign_in(tmp_path, mo
     with transaction(runtime.sessions) as session:
         candidate = signin.begin(session, signin.Attempt("demo-reviewer", password, "127.0.0.1"), secret="k")
     assert signin.check_password(candidate, password) and not signin.check_password(candidate, password + "x")
-    again = CliRunner().invoke(cli, ["demo", "--no-serve"], catch_exceptions=False).output
-    assert "console user demo-reviewer: (created earlier" in again
+
+
+def test_demo_rerun_on_an_existing_database_prints_fresh_working_credentials(tmp_path, monkeypatch):
+    """A second ``qinglang demo`` on the same qinglang.db succeeds and every printed password signs in, even for
+    a demo user a lead disabled and demoted meanwhile; the first run's passwords no longer do."""
+    import re
+
+    from qinglang.config import DatabaseSettings, load_settings
+    from qinglang.services.demo import DEMO_USERS
+    from qinglang.services.review import signin, users
+    from qinglang.services.runtime import Runtime
+    from qinglang.storage.db import transaction
+
+    monkeypatch.chdir(tmp_path)
+
+    def demo() -> dict[str, str]:
+        result = CliRunner().invoke(cli, ["demo", "--no-serve"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return dict(re.findall(r"console user (\S+): (\S+)", result.output))
+
+    first = demo()
+    runtime = Runtime.from_settings(load_settings(database=DatabaseSettings(url="sqlite:///qinglang.db")))
+    with transaction(runtime.sessions) as session:
+        users.set_active(session, "test", "demo-senior", False)
+        users.change_role(session, "test", "demo-lead", "reviewer")
+    second = demo()
+    assert set(second) == {name for name, _role in DEMO_USERS} and set(first) == set(second)
+    with transaction(runtime.sessions) as session:
+        for name, role in DEMO_USERS:
+            assert second[name] != first[name]
+            candidate = signin.begin(session, signin.Attempt(name, second[name], "127.0.0.1"), secret="k")
+            assert signin.check_password(candidate, second[name]), name
+            assert not signin.check_password(candidate, first[name]), name
+            user = users.get_user_by_name(session, name)
+            assert user.active and user.role == role, name

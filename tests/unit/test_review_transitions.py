@@ -36,6 +36,7 @@ from qinglang.domain.review import (
     RequireTier,
     Reviewer,
     ReviewerRole,
+    SettleReports,
     TargetKind,
     transition,
 )
@@ -150,12 +151,11 @@ def test_closing_an_account_waits_for_a_second_senior_and_takes_the_article_down
     senior, other = PEOPLE[2], PEOPLE[3]
     asked = transition(_claimed(senior), Decide(senior, T0, ActionKind.CLOSE))
     assert asked.state.status is CaseStatus.PENDING_APPROVAL
-    assert [type(e).__name__ for e in asked.effects] == ["RecordVerdict", "Enforce", "SettleReports",
-                                                        "RequestApproval"]
+    assert [type(e).__name__ for e in asked.effects] == ["RecordVerdict", "Enforce", "RequestApproval"]
     assert isinstance(asked.effects[-1], RequestApproval) and asked.effects[1].kind is ActionKind.TAKE_DOWN
     assert transition(asked.state, Approve(senior)).code is RefusalCode.TWO_PERSON_RULE
     approved = transition(asked.state, Approve(other))
-    assert approved.effects == (Enforce(ActionKind.CLOSE, senior.id, approved_by=other.id),)
+    assert approved.effects == (SettleReports(True), Enforce(ActionKind.CLOSE, senior.id, approved_by=other.id))
     assert approved.state.status is CaseStatus.CLOSED
 
 

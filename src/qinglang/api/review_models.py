@@ -69,6 +69,9 @@ class ReportStatusOut(_Out):
     target_id: str
     reason: str
     filed_at: IsoTime
-    progress: str = Field(description="queued, in_review or closed")
+    progress: str = Field(description="queued, in_review, pending_approval (a severe action waits for a second "
+                                      "senior) or closed")
     outcome: str | None = Field(description="action_taken or no_violation_found, once closed")
     reports_on_target: int
+    reward_cents: int | None = Field(None, description="the reward credited to this report, in cents")
+    reward_status: str | None = Field(None, description="credited (awaiting a lead), approved or refused")

@@ -12,7 +12,11 @@ ROUTER_MODULES: list[str] = [
     "qinglang.api.routes.cases",
     "qinglang.api.routes.actions",
     "qinglang.api.routes.appeals",
+    "qinglang.api.routes.sweeps",
+    "qinglang.api.routes.books",
     "qinglang.api.routes.metrics",
+    "qinglang.api.routes.qualification",
+    "qinglang.api.routes.shadow",
     "qinglang.console.app",
     "qinglang.api.routes.docs",
 ]

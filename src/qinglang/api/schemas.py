@@ -49,25 +49,35 @@ class ContentIn(RequestBody):
     chapter: int | None = Field(None, ge=0, le=MAX_INT)
 
 
+OperatorKind = Literal["individual", "enterprise", "government", "media", "other_organisation", "person",
+                       "organisation"]  # "person" and "organisation" are the old names of individual, other_organisation
+
+
+class IdentityIn(RequestBody):
+    """An identity document: validated (GB 11643 / GB 32100 check character), then kept only as a keyed hash and a
+    masked display. ``kind`` defaults to the one the operator kind presents."""
+
+    kind: Literal["resident_id", "credit_code"] | None = None
+    number: Text = Field(..., min_length=1, max_length=40)
+
+
 class OperatorIn(RequestBody):
     id: Text = Field(..., min_length=1, max_length=128)
     name: Text = Field(..., min_length=1, max_length=256)
-    kind: Literal["person", "organisation"] = "person"
-    id_document_hash: Text | None = Field(None, max_length=128, description="hash of the identity document")
-    licences: list[JsonObject] = Field(default_factory=list)
-    verification_state: Literal["unverified", "pending", "verified", "rejected"] = "unverified"
+    kind: OperatorKind = "individual"
+    identity: IdentityIn | None = None
+    licences: list[JsonObject] = Field(default_factory=list, description="licences the platform declares; each is "
+                                       "verified only when submitted with POST /v1/operators/{id}/licences")
 
 
 class OperatorPatch(RequestBody):
     name: Text | None = Field(None, min_length=1, max_length=256)
-    kind: Literal["person", "organisation"] | None = None
-    id_document_hash: Text | None = Field(None, max_length=128)
+    kind: OperatorKind | None = None
+    identity: IdentityIn | None = None
     licences: list[JsonObject] | None = None
-    verification_state: Literal["unverified", "pending", "verified", "rejected"] | None = None
 
 
 AccountStatus = Literal["active", "restricted", "suspended", "closed"]
-QualificationState = Literal["unverified", "pending", "verified", "rejected"]
 
 
 class AccountIn(RequestBody):
@@ -75,20 +85,19 @@ class AccountIn(RequestBody):
     operator_id: Text | None = None
     name: Text = Field(..., min_length=1, max_length=256)
     status: AccountStatus = "active"
-    qualification_state: QualificationState = "unverified"
+    category: Text = Field("general", min_length=1, max_length=64, description="an account category of the "
+                           "licence catalogue (serialized_fiction, news, ...): it decides the licences needed")
     followers: int = Field(0, ge=0, le=MAX_INT)
     strikes: int = Field(0, ge=0, le=MAX_INT)
-    quality_grade: Text | None = Field(None, max_length=16)
 
 
 class AccountPatch(RequestBody):
     operator_id: Text | None = None
     name: Text | None = Field(None, min_length=1, max_length=256)
     status: AccountStatus | None = None
-    qualification_state: QualificationState | None = None
+    category: Text | None = Field(None, min_length=1, max_length=64)
     followers: int | None = Field(None, ge=0, le=MAX_INT)
     strikes: int | None = Field(None, ge=0, le=MAX_INT)
-    quality_grade: Text | None = Field(None, max_length=16)
 
 
 class ListEntryIn(RequestBody):

@@ -16,5 +16,10 @@ COMMAND_MODULES: list[str] = [
     "qinglang.cli.users",
     "qinglang.cli.worker",
     "qinglang.cli.stats",
+    "qinglang.cli.similar",
+    "qinglang.cli.sweep",
     "qinglang.cli.certification",
+    "qinglang.cli.qualification",
+    "qinglang.cli.rescreen",
+    "qinglang.cli.book",
 ]

@@ -34,9 +34,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         _key, secret = create_api_key(session, "demo", SCOPES, actor="demo")
         users = ensure_demo_users(session)
     click.echo(f"demo API key (all scopes): {secret}")
-    for username, password in users.items():
-        shown = password if password else "(created earlier; its password was printed then)"
-        click.echo(f"console user {username}: {shown}")
+    for username, password in users.items():  # fresh passwords on every run: earlier ones no longer work
+        click.echo(f"console user {username}: {password}")
     click.echo(f"console: http://{host}:{port}/console  report page: http://{host}:{port}/report")
     click.echo(f'try: curl -H "Authorization: Bearer {secret}" http://{host}:{port}/v1/contents/story-0001')
     if not no_serve:

@@ -76,6 +76,9 @@ def screen(input_path: str, output_path: str, policy: Path | None, detectors: st
     screening, screener = _build(policy, detectors)
     for name, error in screener.load().items():
         click.echo(f"warning: detector {name} failed to load, items will go to review: {error}", err=True)
+    from qinglang.pipeline.screener import freeze_loaded_heap
+
+    freeze_loaded_heap()
     bar = _progress()
     with ExitStack() as stack:
         source, sink = _open_input(stack, input_path), _open_output(stack, output_path)

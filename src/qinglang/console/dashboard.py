@@ -80,5 +80,5 @@ def _list_route(path: str) -> None:
 
 
 for _path in ("/console/contents", "/console/cases", "/console/reports", "/console/actions", "/console/accounts",
-              "/console/lists", "/console/sweeps"):
+              "/console/lists"):  # /console/sweeps is console.sweeps' page, which serves this list when filtered
     _list_route(_path)

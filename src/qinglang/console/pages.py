@@ -6,6 +6,7 @@ in their signature (``user: Reviewer`` ...; see ``guard``)."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -19,12 +20,13 @@ from qinglang.console.render import render
 from qinglang.console.session import end_session_cookie, set_session_cookie
 from qinglang.console.signin import sign_in
 from qinglang.console.training import rule_descriptions
-from qinglang.domain.review import ACTIONS, CHOICES, QUEUES, ActionKind, CaseStatus, ReviewerRole
+from qinglang.domain.model import ContentItem
+from qinglang.domain.review import ACTIONS, CHOICES, QUEUES, ActionKind, CaseSource, CaseStatus, ReviewerRole
 from qinglang.domain.review.scoring import time_left
 from qinglang.domain.values import MAX_ID
 from qinglang.errors import Conflict, InvalidInput, QinglangError, Unauthorized
-from qinglang.services import idempotency
-from qinglang.services.review import decisions, notes, queries, queue, reports, search, sessions, users
+from qinglang.services import books, idempotency
+from qinglang.services.review import calibration, decisions, notes, queries, queue, reports, search, sessions, users
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 
@@ -97,7 +99,8 @@ def queue_page(request: Request, user: AnyUser, queue_name: Param = None, severi
     """The queue: filters (category, severity, SLA, source, assignee, status), a sort, and pages of 50."""
     wanted = search.QueueFilter(queue=_blank(queue_name), severity=_number(severity, "severity"), sla=_blank(sla),
                                 source=_blank(source), assignee=_blank(assignee), status=_blank(status) or "open_all",
-                                sort=_blank(sort) or "priority", page=_number(page, "page", 1))
+                                sort=_blank(sort) or "priority", page=_number(page, "page", 1),
+                                calibration_visible=user.rank >= ReviewerRole.LEAD.rank)
     with transaction(_rt(request).sessions) as session:
         found = search.queue_page(session, wanted, user_id=user.id)
         counts = queries.queue_counts(session)
@@ -110,7 +113,8 @@ def queue_page(request: Request, user: AnyUser, queue_name: Param = None, severi
                                 ("sort", None if wanted.sort == "priority" else wanted.sort)) if v}
     return render(request, "queue.html", user=user, items=items, counts=counts, found=found, wanted=wanted,
                   params=params, query=urlencode(params), reviewers=reviewers, queues=QUEUES, sorts=search.SORTS,
-                  slas=search.SLA, sources=search.SOURCES, statuses=search.STATUSES)
+                  slas=search.SLA, statuses=search.STATUSES,
+                  sources=search.SOURCES if wanted.calibration_visible else search.VISIBLE_SOURCES)
 
 
 @router.get("/console/search")
@@ -120,7 +124,8 @@ def search_page(request: Request, user: AnyUser, q: Annotated[str, Query(max_len
         results = search.search(session, q)
         case_of = search.open_case_ids(session, [c.content_id for c in results.contents]
                                        + [a[0] for a in results.accounts])
-    return render(request, "search.html", user=user, results=results, case_of=case_of, q=q)
+        outcomes = {c.id: calibration.shown_outcome(session, c, user.rank) for c in results.cases}
+    return render(request, "search.html", user=user, results=results, case_of=case_of, q=q, outcomes=outcomes)
 
 
 @router.post("/console/claim")
@@ -146,16 +151,28 @@ def case_page(request: Request, case_id: Id, user: AnyUser) -> Response:
         decision = queries.current_decision(session, view.case.target_id) if view.case.target_kind == "content" \
             else None
         case_notes = notes.list_notes(session, case_id)
+        outcome = calibration.shown_outcome(session, view.case, user.rank)
+        book_id = books.find_book_of(session, view.case.target_kind, view.case.target_id)
         people = users.list_users(session)
         assignable = [u for u in people if u.role != "auditor"] if user.rank >= ReviewerRole.SENIOR.rank else []
     case = view.case
+    if case.source == CaseSource.CALIBRATION and decision is None:  # look like a real case: screen its text now
+        decision, evidence = _screened(request, view)
+        view = replace(view, evidence=evidence or view.evidence)
     hl = highlight(view.title, view.text, view.evidence)
     mine = case.claimed_by == user.id and case.status == CaseStatus.CLAIMED
     return render(request, "case.html", user=user, view=view, case=case, segments=hl.text, hits=hl.hits,
+                  source=calibration.shown_source(case.source, user.rank), outcome=outcome,
                   title_segments=hl.title, qr=qr_targets(view.evidence), left=time_left(case.sla_due_at, utcnow()),
                   mine=mine, choices=CHOICES, once=secrets.token_urlsafe(16), decision=decision,
                   rules=rule_descriptions(request, decision.rules) if decision else [], notes=case_notes,
-                  assignable=assignable, holder=_name(people, case.claimed_by), severe=SEVERE)
+                  assignable=assignable, holder=_name(people, case.claimed_by), severe=SEVERE, book_id=book_id)
+
+
+def _screened(request: Request, view):
+    """The automatic decision and evidence of a calibration case's own title and text, screened now."""
+    item = ContentItem(id=view.case.target_id, title=view.title, text=view.text)
+    return queries.screened_now(_rt(request).screening.screen(item).decision)
 
 
 def _name(people, user_id: int | None) -> str | None:

@@ -20,6 +20,9 @@ _URL_RE = re.compile(
     rf")",
     re.IGNORECASE,
 )
+# Every match of _URL_RE holds "://" or a dot before a letter (the first of its TLD), under the same IGNORECASE
+# rules: a text without either (most Chinese prose) skips the expression, which tries every position.
+_MAYBE_URL = re.compile(r"://|\.[a-z]", re.IGNORECASE)
 # Separators used to disguise the dot: www点xx点com, xx。com, xx(dot)com, xx[.]com, xx丶com
 _DOT_DISGUISES = re.compile(r"\(dot\)|\[dot\]|\[\.\]|\(\.\)|\{\.\}|<dot>|\s+dot\s+|[点點。丶｡．·•]", re.IGNORECASE)
 
@@ -47,29 +50,35 @@ class FoundLink:
     obfuscated: bool = False
 
 
+class _WidthFold(dict):
+    """``str.translate`` table: a non-ASCII character whose NFKC form is one ASCII character (full-width Latin
+    letters and digits, ｡ and the like) maps to that character, any other to itself. Filled as characters are met,
+    so each distinct character is normalised once per process, not once per occurrence."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char) if code > 127 else char
+        self[code] = value = folded if len(folded) == 1 and folded.isascii() else char
+        return value
+
+
+_WIDTH_FOLD = _WidthFold()
+
+
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
     """Fold width (NFKC per character) and disguised dots to '.', keeping an index map to the original."""
     out: list[str] = []
     index: list[int] = []
     pos = 0
     for m in _DOT_DISGUISES.finditer(text):
-        _fold_into(text, pos, m.start(), out, index)
+        out.append(text[pos : m.start()].translate(_WIDTH_FOLD))  # one character to one: offsets unchanged
+        index.extend(range(pos, m.start()))
         out.append(".")
         index.append(m.start())
         pos = m.end()
-    _fold_into(text, pos, len(text), out, index)
-    index.append(len(text))
+    out.append(text[pos:].translate(_WIDTH_FOLD))
+    index.extend(range(pos, len(text) + 1))
     return "".join(out), index
-
-
-def _fold_into(text: str, start: int, end: int, out: list[str], index: list[int]) -> None:
-    for i in range(start, end):
-        ch = text[i]
-        folded = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
-        if len(folded) == 1 and folded.isascii():
-            ch = folded
-        out.append(ch)
-        index.append(i)
 
 
 _UPPER_TLDS_OK = frozenset({"COM", "CN", "NET", "ORG", "TOP", "VIP", "CC", "XYZ"})
@@ -91,7 +100,7 @@ def _trim(raw: str) -> str:
 def extract_text_links(text: str) -> list[FoundLink]:
     """Every link in ``text``: URLs with a scheme, ``www.`` hosts, bare ``name.tld`` and disguised dots."""
     found: list[FoundLink] = []
-    for m in _URL_RE.finditer(text):
+    for m in _URL_RE.finditer(text) if _MAYBE_URL.search(text) else ():
         raw = _trim(m.group(0))
         if _plausible(raw):
             found.append(FoundLink(raw, m.start(), m.start() + len(raw), raw))

@@ -18,10 +18,11 @@ _WORKER_SCREENER: Screener | None = None
 
 def _init_worker(screening: ScreeningSettings) -> None:
     global _WORKER_SCREENER
-    from qinglang.pipeline.screener import Screener
+    from qinglang.pipeline.screener import Screener, freeze_loaded_heap
 
     _WORKER_SCREENER = Screener.from_settings(screening)
     _WORKER_SCREENER.load()
+    freeze_loaded_heap()
 
 
 def _screen_in_worker(raw: bytes) -> bytes:

@@ -3,6 +3,11 @@
 Pure: the storage layer builds a ``RegisterSnapshot`` from list entries; matching does no I/O. Block entries
 become signals of detector ``register`` (label ``blocked/<kind>``, evidence kind ``list_entry``). Allow entries
 suppress signals, from any detector, about the same target.
+
+A ``text_fingerprint`` entry's value is a passage (up to ``TEXT_FINGERPRINT_MAX`` characters): an item matches
+it when the near-duplicate index of :mod:`qinglang.similarity` calls the two near-duplicates (an edited copy,
+or either text containing the other), so re-punctuated, re-spaced or traditional-character copies and the
+chapters a listed teaser was cut from are caught, not only byte-identical text.
 """
 
 from __future__ import annotations
@@ -17,13 +22,19 @@ from urllib.parse import urlsplit
 from qinglang.detectors.base import PreparedContent
 from qinglang.detectors.qr.kinds import canonical_payload
 from qinglang.domain import Evidence, ListKind, Signal
+from qinglang.similarity.fingerprints import SHINGLE
+from qinglang.similarity.index import DEFAULT_RULE
 from qinglang.text import normalize_text
 from qinglang.text.normalize import normalize_cached
 
 REGISTER = "register"
 BLOCK, ALLOW = "block", "allow"
 _CONTACT_PREFIX = re.compile(r"^[a-z_]+:(?!//)")
-_TARGET_KINDS = {ListKind.CONTACT, ListKind.DOMAIN, ListKind.URL, ListKind.QR_PAYLOAD, ListKind.IMAGE_HASH}
+_TARGET_KINDS = {ListKind.CONTACT, ListKind.DOMAIN, ListKind.URL, ListKind.QR_PAYLOAD, ListKind.IMAGE_HASH,
+                 ListKind.OPERATOR}  # operator targets come from the account stage (pipeline.standing)
+TEXT_FINGERPRINT_MAX = 800  # characters: long enough to stand for a chapter, short enough for the unique index
+# letters and digits: enough shingles for containment to count (shorter passages are phrases: `term` entries)
+TEXT_FINGERPRINT_MIN_WORDING = DEFAULT_RULE.min_shingles + SHINGLE - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +190,17 @@ class RegisterSnapshot:
                 out.setdefault(list_name, {})[value] = entry
         return out
 
+    @cached_property
+    def _text_indexes(self) -> dict[str, Any]:
+        """list name -> a near-duplicate index over that list's ``text_fingerprint`` entries (built once)."""
+        from qinglang.similarity import TextIndex, fingerprint
+
+        out: dict[str, Any] = {}
+        for (list_name, kind, _), entry in self.index.items():
+            if kind == ListKind.TEXT_FINGERPRINT:
+                out.setdefault(list_name, TextIndex()).add(entry, fingerprint(entry.value))
+        return out
+
     def allows(self, signal: Signal) -> bool:
         """Whether an allow entry covers this signal's target (or every text it matched, for terms)."""
         kind, target = signal.attrs.get("target_kind"), signal.attrs.get("target")
@@ -191,7 +213,34 @@ class RegisterSnapshot:
         """Register signals for an item: its account, its links, its signals' targets and block-listed terms."""
         out = [self._signal(t, e) for t in self._targets(prepared, signals) if (e := self._blocking(t))]
         out.extend(self._term_signals(prepared))
+        out.extend(self._fingerprint_signals(prepared))
         return list({(s.label, s.attrs["target"]): s for s in out}.values())
+
+    def _fingerprint_signals(self, prepared: PreparedContent) -> list[Signal]:
+        """``blocked/text_fingerprint`` for every listed passage the item is a near-duplicate of (unless the
+        item is also a near-duplicate of an allow-listed passage)."""
+        blocking = self._text_indexes.get(BLOCK)
+        field_name = "text" if prepared.fields.get("text") else "title"
+        text = prepared.fields.get(field_name) or ""
+        if blocking is None or not text:
+            return []
+        from qinglang.similarity import fingerprint
+
+        fp = fingerprint(text)
+        allowing = self._text_indexes.get(ALLOW)
+        if allowing is not None and allowing.search(fp):
+            return []
+        return [self._fingerprint_signal(m.key, field_name, m.similarity, m.containment) for m in blocking.search(fp)]
+
+    def _fingerprint_signal(self, entry: RegisterEntry, field_name: str, similarity: float, containment: float):
+        detail = {"entry_id": entry.id, "list": entry.list, "kind": entry.kind.value, "value": entry.value,
+                  "similarity": similarity, "containment": containment}
+        if entry.reason:
+            detail["reason"] = entry.reason
+        ev = Evidence(kind="list_entry", field=field_name, text=entry.value[:120], detail=detail)
+        attrs = {"target_kind": "text_fingerprint", "target": entry.value, "entry_id": entry.id,
+                 "similarity": similarity, "containment": containment}
+        return Signal(REGISTER, "blocked/text_fingerprint", 1.0, (ev,), 3, attrs)
 
     def _blocking(self, target: _Target) -> RegisterEntry | None:
         if self.find(ALLOW, target.kind, target.value):

@@ -6,6 +6,7 @@ clean. Pure apart from the detectors' own ``load()``.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from qinglang.detectors.base import Detector, PreparedContent
 from qinglang.domain import ContentItem, Decision, DetectorOutcome, Signal
 from qinglang.pipeline.prepare import prepare
 from qinglang.pipeline.register import REGISTER, RegisterSnapshot
+from qinglang.pipeline.standing import AccountStanding, standing_outcome
 from qinglang.policy import Policy, default_policy, evaluate, load_policy
 
 if TYPE_CHECKING:
@@ -71,6 +73,17 @@ def apply_register(
     return [*kept, DetectorOutcome(REGISTER, REGISTER_VERSION, status, tuple(found), error, elapsed)]
 
 
+def freeze_loaded_heap() -> None:
+    """Move every object alive now out of the cyclic garbage collector's generations (``gc.freeze``).
+
+    Call once per process, after the screener has loaded, before it serves: the detectors' tables, the model and
+    the compiled policy live as long as the process, and without this every full collection during screening
+    walks them again. Objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class Screener:
     """Screens content items with a fixed set of detectors and a live (and optional shadow) policy."""
 
@@ -102,9 +115,14 @@ class Screener:
                 failures[detector.name] = _error_text(exc)
         return failures
 
-    def screen(self, item: ContentItem, *, register: RegisterSnapshot | None = None) -> ScreeningResult:
+    def screen(self, item: ContentItem, *, register: RegisterSnapshot | None = None,
+               standing: AccountStanding | None = None) -> ScreeningResult:
+        """Screen ``item``; ``standing`` (the account behind it) adds the account stage's signals before the
+        register stage, so the policy can read the account's status and grade and the register its operator."""
         prepared = prepare(item)
         outcomes = [run_detector(d, prepared) for d in self.detectors]
+        if standing is not None:
+            outcomes.append(standing_outcome(standing))
         if register is not None:
             outcomes = apply_register(register, prepared, outcomes)
         decision = evaluate(self.policy, outcomes)

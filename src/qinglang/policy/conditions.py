@@ -32,7 +32,7 @@ SIGNAL_REF = re.compile(r"^(\*|[a-z0-9_]+)\.(\*|[a-z0-9_]+(/[a-z0-9_]+)*)$")
 DETECTOR_NAME = re.compile(r"^(\*|[a-z0-9_]+)$")
 FORMS = ("signal", "any", "all", "not", "verdict_at_least", "detector_failed")
 SIGNAL_OPTIONS = {"min_score", "min_severity", "count"}
-ALWAYS_KNOWN = {"register"}  # the register stage is part of every pipeline
+ALWAYS_KNOWN = {"register", "account"}  # the register and account stages are part of every pipeline
 
 
 class NodeReporter(Protocol):

@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import ClassVar
 
+from qinglang.domain.review.vocabulary import Reviewer
 from qinglang.qualification.licences import validity_end, validity_start
 from qinglang.qualification.refusals import Refusal, RefusalCode
 
@@ -54,8 +55,25 @@ class ActorKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
+    """Who sends an event. A reviewer is the review half's :class:`~qinglang.domain.review.Reviewer` (a console
+    user), named here by its id; :attr:`key` is the form stored in a row and the audit log (``reviewer:12``)."""
+
     kind: ActorKind
     id: str
+
+    @classmethod
+    def of_reviewer(cls, reviewer: Reviewer) -> Actor:
+        return cls(ActorKind.REVIEWER, str(reviewer.id))
+
+    @classmethod
+    def parse(cls, key: str) -> Actor:
+        """The actor a stored :attr:`key` names."""
+        kind, _, ident = key.partition(":")
+        return cls(ActorKind(kind), ident)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind.value}:{self.id}"
 
 
 @dataclass(frozen=True, slots=True)

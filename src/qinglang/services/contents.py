@@ -17,13 +17,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.domain.model import ContentItem, Decision
 from qinglang.errors import Conflict, InvalidInput, NotFound
-from qinglang.services import drainage, records
+from qinglang.services import books, drainage, records, similarity
 from qinglang.services.images import image_label, remote_image_refs
-from qinglang.services.review import cases
+from qinglang.services.qualification import quality
+from qinglang.services.review import article_images, cases
 from qinglang.services.screening import ScreeningService
+from qinglang.similarity import fingerprint
+from qinglang.similarity.batch import content_text
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event, canonical_json
-from qinglang.storage.tables.core import AccountRow, ContentVersionRow, ShadowDecisionRow
+from qinglang.storage.tables.core import AccountRow, ContentVersionRow, OperatorRow, ShadowDecisionRow
 
 CONTENT_KINDS = ("article", "chapter")
 
@@ -87,7 +90,8 @@ def submit_content(
     """Screen and store one content version, or return the stored one if this exact version was seen.
 
     With ``review_sla_hours`` (the review settings' SLA by severity), a ``review`` verdict also opens a case
-    for a reviewer in the same transaction.
+    for a reviewer in the same transaction, and its ``data:`` images are kept for the case page
+    (``review.article_images``).
     """
     _validate(submission)
     content_hash = submission.content_hash()
@@ -97,11 +101,15 @@ def submit_content(
         if replay is not None:
             return SubmitResult(record=replay, replayed=True)
         _require_account(session, submission.account_id)
-    result = screening.screen(submission.to_item())
+        standing = account_standing(session, submission.account_id)
+    result = screening.screen(submission.to_item(), standing)
+    fp = fingerprint(content_text(submission.to_item()))  # CPU work, kept out of the transaction
+    kept = article_images.prepare(submission.images) if review_sla_hours is not None else ()
     try:
         with transaction(sessions) as session:
-            row = _store(session, submission, content_hash, result, actor=actor)
+            row = _store(session, submission, content_hash, result, fp, actor=actor)
             if review_sla_hours is not None:
+                article_images.store(session, kept)  # the case page shows the article's own images
                 cases.open_for_decision(session, submission.content_id, result.decision, sla_hours=review_sla_hours,
                                         actor=actor)
             return SubmitResult(record=records.content_record(session, row), created=True)
@@ -142,10 +150,36 @@ def _require_account(session: Session, account_id: str | None) -> None:
         )
 
 
+def account_standing(session: Session, account_id: str | None) -> Any:
+    """What screening should know about the account behind an item: status (and why), grade, operator keys."""
+    if account_id is None:
+        return None
+    from qinglang.pipeline.standing import AccountStanding
+    from qinglang.services.qualification.operators import operator_keys
+
+    account = session.get(AccountRow, account_id)
+    operator = session.get(OperatorRow, account.operator_id) if account.operator_id else None
+    keys = operator_keys(session, operator.id, operator.identity_digest) if operator is not None else set()
+    return AccountStanding(account.id, account.status, account.quality_grade, tuple(sorted(keys)),
+                           _status_reason(session, account))
+
+
+def _status_reason(session: Session, account: AccountRow) -> str:
+    if account.status not in ("suspended", "closed"):
+        return ""
+    from qinglang.storage.tables.review import Action
+
+    reason = session.execute(select(Action.reason).where(
+        Action.target_kind == "account", Action.target_id == account.id, Action.kind.in_(("suspend", "close")),
+        Action.status == "active").order_by(Action.id.desc()).limit(1)).scalar()
+    return reason or f"the account is {account.status}"
+
+
 def _store(
-    session: Session, sub: ContentSubmission, content_hash: str, result: Any, *, actor: str
+    session: Session, sub: ContentSubmission, content_hash: str, result: Any, fp: Any, *, actor: str
 ) -> ContentVersionRow:
-    """Write the version, its signals, drainage edges, decision, shadow difference and audit events."""
+    """Write the version, its signals, drainage edges, text fingerprint, decision, shadow difference and audit
+    events; a chapter refreshes its book's roll-up."""
     row = _version_row(sub, content_hash)
     session.add(row)
     session.flush()
@@ -154,6 +188,8 @@ def _store(
     records.add_signals(session, row.pk, result.decision)
     ok_signals = [s for o in result.decision.outcomes if o.status == "ok" for s in o.signals]
     drainage.record_edges(session, row.pk, sub.account_id, ok_signals)
+    quality.assess_version(session, row, sub.to_item(), ok_signals)
+    similarity.store_fingerprint(session, row.pk, fp)
     decision = records.add_decision(session, row.pk, result.decision)
     made = {
         "decision_id": decision.id,
@@ -164,6 +200,8 @@ def _store(
     }
     _audit(session, actor, "decision.made", row.pk, made)
     _store_shadow(session, row.pk, result.decision, getattr(result, "shadow", None))
+    if sub.book_id:
+        books.refresh_book(session, sub.book_id)
     return row
 
 

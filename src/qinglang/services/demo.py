@@ -63,21 +63,27 @@ def _create_missing(session: Session, table: type, rows: list[dict[str, Any]], c
 DEMO_USERS = (("demo-reviewer", "reviewer"), ("demo-senior", "senior"), ("demo-lead", "lead"), ("demo-auditor", "auditor"))
 
 
-def ensure_demo_users(session: Session) -> dict[str, str | None]:
-    """Console users for the demo, one per role: username -> its new password, or None if it existed already
-    (its password was printed when it was created)."""
+def ensure_demo_users(session: Session) -> dict[str, str]:
+    """Console users for the demo, one per role: username -> a freshly generated password.
+
+    Run again on an existing database, each demo user gets a new password (its old sessions end), is enabled
+    again and given back its demo role, so the credentials printed by every run of ``qinglang demo`` work. Every
+    change goes through ``services.review.users`` and is audited there."""
     import secrets
 
     from qinglang.errors import NotFound
-    from qinglang.services.review.users import create_user, get_user_by_name
+    from qinglang.services.review.users import change_role, create_user, get_user_by_name, reset_password, set_active
 
-    out: dict[str, str | None] = {}
+    out: dict[str, str] = {}
     for username, role in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
         try:
             get_user_by_name(session, username)
-            out[username] = None
         except NotFound:
-            password = secrets.token_urlsafe(12)
             create_user(session, username, password, role, actor=DEMO_ACTOR, display_name=username)
-            out[username] = password
+        else:
+            reset_password(session, DEMO_ACTOR, username, password)
+            set_active(session, DEMO_ACTOR, username, True)
+            change_role(session, DEMO_ACTOR, username, role)
+        out[username] = password
     return out

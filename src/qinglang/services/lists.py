@@ -81,6 +81,20 @@ def canonical_value(kind: ListKind, value: str) -> str:
     return canonical(kind, unicodedata.normalize("NFKC", value).strip())
 
 
+def _check_passage(value: str) -> None:
+    """A ``text_fingerprint`` value is a passage: enough wording to fingerprint, short enough to index."""
+    from qinglang.pipeline.register import TEXT_FINGERPRINT_MAX, TEXT_FINGERPRINT_MIN_WORDING
+    from qinglang.similarity import fingerprint_text
+
+    if len(value) > TEXT_FINGERPRINT_MAX:
+        raise InvalidInput(f"a text_fingerprint passage is at most {TEXT_FINGERPRINT_MAX} characters, not "
+                           f"{len(value)}; list a representative passage, longer texts containing it match too",
+                           code="invalid_list_value")
+    if len(fingerprint_text(value)) < TEXT_FINGERPRINT_MIN_WORDING:
+        raise InvalidInput(f"a text_fingerprint passage needs at least {TEXT_FINGERPRINT_MIN_WORDING} letters or "
+                           "digits; list short phrases as term entries", code="invalid_list_value")
+
+
 def _parse_new(new: NewListEntry) -> tuple[str, ListKind, str]:
     if new.list not in LIST_NAMES:
         raise InvalidInput(f"unknown list {new.list!r}; use one of {', '.join(LIST_NAMES)}", code="invalid_list")
@@ -92,6 +106,8 @@ def _parse_new(new: NewListEntry) -> tuple[str, ListKind, str]:
     value = canonical_value(kind, new.value)
     if not value:
         raise InvalidInput("a list entry needs a non-empty value", code="invalid_list_value")
+    if kind == ListKind.TEXT_FINGERPRINT:
+        _check_passage(value)
     if new.expires_at is not None and new.expires_at.tzinfo is None:
         raise InvalidInput("expires_at must carry a timezone (e.g. 2030-01-01T00:00:00Z)", code="invalid_expiry")
     return new.list, kind, value
@@ -345,3 +361,46 @@ def export_entries(entries: Iterable[ListEntry], fmt: str = "jsonl") -> str:
         writer.writerows({k: (v or "") for k, v in d.items()} for d in dicts)
         return buffer.getvalue()
     raise InvalidInput(f"unknown export format {fmt!r}; use jsonl or csv", code="invalid_format")
+
+
+ENTRY_STATES = ("active", "removed", "expired", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class EntriesPage:
+    """One page of the register as the console lists it, newest first."""
+
+    items: tuple[ListEntry, ...]
+    total: int
+    page: int
+    pages: int
+
+
+def entries_page(session: Session, *, list_name: str | None = None, kind: str | None = None, state: str = "active",
+                 page: int = 1, per_page: int = 50) -> EntriesPage:
+    """Entries of one list and kind (either optional) in one state — ``active`` (in force now), ``removed``,
+    ``expired`` (past their expiry, never removed) or ``all`` — newest first, in pages of ``per_page``.
+    Unknown filters are refused with the codes the API uses (``invalid_list``, ``invalid_list_kind``)."""
+    if list_name is not None and list_name not in LIST_NAMES:
+        raise InvalidInput(f"unknown list {list_name[:40]!r}; use one of {', '.join(LIST_NAMES)}", code="invalid_list")
+    if kind is not None and kind not in tuple(ListKind):
+        kinds = ", ".join(k.value for k in ListKind)
+        raise InvalidInput(f"unknown list kind {kind[:40]!r}; use one of {kinds}", code="invalid_list_kind")
+    if state not in ENTRY_STATES:
+        raise InvalidInput(f"state must be one of {', '.join(ENTRY_STATES)}", code="invalid_request")
+    if not 1 <= page <= 100_000 or not 1 <= per_page <= 200:
+        raise InvalidInput("page must be 1..100000 and per_page 1..200", code="invalid_request")
+    now = utcnow()
+    where = [ListEntryRow.list == list_name] if list_name else []
+    where += [ListEntryRow.kind == kind] if kind else []
+    where += {
+        "active": [ListEntryRow.removed_at.is_(None),
+                   or_(ListEntryRow.expires_at.is_(None), ListEntryRow.expires_at > now)],
+        "removed": [ListEntryRow.removed_at.is_not(None)],
+        "expired": [ListEntryRow.removed_at.is_(None), ListEntryRow.expires_at <= now],
+        "all": [],
+    }[state]
+    total = int(session.execute(select(func.count()).select_from(ListEntryRow).where(*where)).scalar_one())
+    rows = session.execute(select(ListEntryRow).where(*where).order_by(ListEntryRow.id.desc())
+                           .offset((page - 1) * per_page).limit(per_page)).scalars()
+    return EntriesPage(tuple(_to_entry(row) for row in rows), total, page, max(1, -(-total // per_page)))

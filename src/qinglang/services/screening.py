@@ -95,9 +95,12 @@ class ScreeningService:
                 self._fingerprint = fingerprint
         self._checked_at = now
 
-    def screen(self, item: ContentItem) -> Any:
-        """Screen one item against the live (and shadow) policy; returns the pipeline's ScreeningResult."""
-        return self.screener.screen(item, register=self.register())
+    def screen(self, item: ContentItem, standing: Any = None) -> Any:
+        """Screen one item against the live (and shadow) policy; returns the pipeline's ScreeningResult.
+        ``standing`` is the account behind it (``pipeline.standing.AccountStanding``), when known."""
+        if standing is None:
+            return self.screener.screen(item, register=self.register())
+        return self.screener.screen(item, register=self.register(), standing=standing)
 
     def screen_contract(self, item: ContentItem) -> dict[str, Any]:
         """Screen one item and render the batch-contract dict plus the live policy id and version."""

@@ -153,10 +153,11 @@ class AccountFigures:
 
 @dataclass(frozen=True)
 class WorkFigures:
-    """Works taken off the shelves (下架) by ``take_down`` actions that day: content ids and book ids."""
+    """Works taken off the shelves (下架) by ``take_down`` and ``take_down_book`` actions that day: content ids and
+    book ids."""
 
     chapters: frozenset[str] = frozenset()  # content ids of chapters (contents with a book id)
-    books: frozenset[str] = frozenset()  # book ids with at least one chapter taken down
+    books: frozenset[str] = frozenset()  # book ids taken down whole, or with at least one chapter taken down
     articles: frozenset[str] = frozenset()  # content ids of contents without a book id
 
 

@@ -36,6 +36,7 @@ NAMES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "action": {
         "take_down": ("下架内容", "Take down"),
+        "take_down_book": ("整本下架", "Take a whole book down"),
         "disable_links": ("禁用链接/二维码", "Disable links / QR"),
         "restrict": ("限制账号", "Restrict account"),
         "suspend": ("暂停账号", "Suspend account"),

@@ -1,5 +1,7 @@
-"""The review worker: delivers outbox events as signed webhooks, reverts expired actions, returns abandoned claims
-to the queue, signs audit chain checkpoints, escalates overdue cases, keeps the daily figures current and forgets what has aged out (ended sessions, old sign-in counts,
+"""The review worker: delivers outbox events as signed webhooks, reverts expired actions, expires licences past
+their end date and re-assesses accounts whose qualification review is due, returns abandoned claims to the queue,
+signs audit chain checkpoints, escalates overdue cases, keeps the daily figures current and forgets what has aged
+out (ended sessions, old sign-in counts,
 day-old idempotency keys). Runs in-process under ``qinglang serve`` (a thread) or alone as
 ``qinglang worker run``; any number may run at once, since every step leases its rows or compares-and-sets."""
 
@@ -10,12 +12,17 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from qinglang.services import idempotency
+from qinglang.services import auto_sweeps, idempotency
 from qinglang.services.audit import CheckpointStore, write_checkpoint
+from qinglang.services.qualification import licences, standing
+from qinglang.services.qualification.context import QualificationContext, context_for
 from qinglang.services.review import enforcement, outbox, queue, sessions, signin
+from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 from qinglang.workers.statistics import StatisticsDuty
 
@@ -26,9 +33,15 @@ PURGE_EVERY_S = 600.0
 class ReviewWorker:
     def __init__(self, factory: sessionmaker[Session], review, *, post: outbox.Poster | None = None,
                  checkpoints: CheckpointStore | None = None, checkpoint_every_s: float = 300.0,
-                 statistics=None) -> None:
+                 statistics=None, qualification: QualificationContext | None = None,
+                 clock: Callable[[], datetime] = utcnow, qualification_batch: int = 100,
+                 sweep_settings=None) -> None:
         self.sessions = factory
+        self.sweep_settings = sweep_settings  # None: no automatic sweeps (else the Settings: sweeps and review)
         self.review = review
+        self.qualification = qualification  # None: no qualification duty (licence expiry, account standing)
+        self.clock = clock
+        self.qualification_batch = qualification_batch
         self.owner = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.checkpoints = checkpoints
         self.checkpoint_every_s = checkpoint_every_s
@@ -40,9 +53,12 @@ class ReviewWorker:
 
     def run_once(self) -> dict[str, int]:
         """One pass of every duty; returns what it did."""
-        done = {"delivered": 0, "expired": 0, "reaped": 0, "checkpointed": 0, "purged": 0}
+        done = {"delivered": 0, "expired": 0, "reaped": 0, "checkpointed": 0, "purged": 0, "licences_expired": 0,
+                "accounts_assessed": 0}
         with transaction(self.sessions) as session:
             done["expired"] = enforcement.expire_due(session)
+        if self.qualification is not None:
+            done.update(self._qualify())
         with transaction(self.sessions) as session:
             done["reaped"] = queue.reap_expired_leases(session)
         if self.review.webhook_url:
@@ -57,7 +73,19 @@ class ReviewWorker:
         done["purged"] = self._purge()
         if self.statistics is not None:
             done.update(self.statistics.run())
+        if self.sweep_settings is not None:
+            done["auto_sweeps"] = auto_sweeps.run_due(self.sessions, self.sweep_settings, worker=self.owner)
         return done
+
+    def _qualify(self) -> dict[str, int]:
+        """Licences past their end date are expired, then accounts whose review time came are re-assessed:
+        restricted when a required licence is missing or expired, warned before, lifted when qualified again."""
+        now, ctx = self.clock(), self.qualification
+        with transaction(self.sessions) as session:
+            expired = licences.expire_due(session, ctx, now)
+        with transaction(self.sessions) as session:
+            assessed = standing.review_due(session, ctx, now, limit=self.qualification_batch)
+        return {"licences_expired": expired, "accounts_assessed": assessed}
 
     def _checkpoint(self) -> int:
         """Sign the chain head every ``checkpoint_every_s`` once it verified from the previous checkpoint."""
@@ -103,5 +131,8 @@ def worker_for(settings, factory: sessionmaker[Session], **kwargs) -> ReviewWork
     from qinglang.services.audit import checkpoint_store
 
     kwargs.setdefault("statistics", settings.statistics)
+    kwargs.setdefault("sweep_settings", settings)
+    kwargs.setdefault("qualification", context_for(settings))
+    kwargs.setdefault("qualification_batch", settings.qualification.review_batch)
     return ReviewWorker(factory, settings.review, checkpoints=checkpoint_store(settings),
                         checkpoint_every_s=settings.audit.checkpoint_every_seconds, **kwargs)

@@ -10,21 +10,27 @@ from qinglang.api.auth import AccountsReadKey, AccountsWriteKey, actor
 from qinglang.api.fields import Text
 from qinglang.api.schemas import ERROR_RESPONSES, AccountIn, AccountPatch, OperatorIn, OperatorPatch
 from qinglang.services import accounts
+from qinglang.services.qualification.context import context_for
 from qinglang.storage.db import transaction
 
 router = APIRouter(tags=["accounts"], responses=ERROR_RESPONSES)
 
 
+def _ctx(request: Request):
+    return context_for(request.app.state.runtime.settings)
+
+
 @router.post("/v1/operators", status_code=201, summary="Register an operator")
 def create_operator(body: OperatorIn, request: Request, key: AccountsWriteKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
-        return accounts.create_operator(session, body.model_dump(), actor=actor(key))
+        return accounts.create_operator(session, body.model_dump(), actor=actor(key), ctx=_ctx(request))
 
 
-@router.patch("/v1/operators/{operator_id}", summary="Change an operator's fields (licences, verification)")
+@router.patch("/v1/operators/{operator_id}", summary="Change an operator's name, kind, identity document or declared licences")
 def update_operator(operator_id: Annotated[Text, Path()], body: OperatorPatch, request: Request, key: AccountsWriteKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
-        return accounts.update_operator(session, operator_id, body.model_dump(exclude_unset=True), actor=actor(key))
+        return accounts.update_operator(session, operator_id, body.model_dump(exclude_unset=True), actor=actor(key),
+                                        ctx=_ctx(request))
 
 
 @router.get("/v1/operators/{operator_id}", summary="One operator")
@@ -50,7 +56,7 @@ def list_accounts(
 @router.post("/v1/accounts", status_code=201, summary="Register an account")
 def create_account(body: AccountIn, request: Request, key: AccountsWriteKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
-        return accounts.create_account(session, body.model_dump(), actor=actor(key))
+        return accounts.create_account(session, body.model_dump(), actor=actor(key), ctx=_ctx(request))
 
 
 @router.get("/v1/accounts/{account_id}", summary="One account")
@@ -62,4 +68,5 @@ def get_account(account_id: Annotated[Text, Path()], request: Request, _key: Acc
 @router.patch("/v1/accounts/{account_id}", summary="Change an account's fields")
 def update_account(account_id: Annotated[Text, Path()], body: AccountPatch, request: Request, key: AccountsWriteKey) -> dict[str, Any]:
     with transaction(request.app.state.runtime.sessions) as session:
-        return accounts.update_account(session, account_id, body.model_dump(exclude_unset=True), actor=actor(key))
+        return accounts.update_account(session, account_id, body.model_dump(exclude_unset=True), actor=actor(key),
+                                       ctx=_ctx(request))

@@ -38,7 +38,13 @@
     var claim = document.getElementById("claim-form"); if (claim) claim.submit();
   }
   document.addEventListener("click", function (ev) {
-    if (ev.target.matches && ev.target.matches("img.guarded")) ev.target.classList.toggle("revealed");
+    // an image stays blurred and grey until the reviewer clicks it (or presses Enter on it); a second click hides it
+    var guard = ev.target.closest ? ev.target.closest("button.reveal, img.guarded") : null;
+    var img = guard && (guard.matches("img") ? guard : guard.querySelector("img.guarded"));
+    if (!img) return;
+    img.classList.toggle("revealed");
+    var button = img.closest("button.reveal");
+    if (button) button.setAttribute("aria-pressed", img.classList.contains("revealed") ? "true" : "false");
   });
   document.addEventListener("keydown", function (ev) {
     var target = ev.target;

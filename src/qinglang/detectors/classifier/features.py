@@ -26,6 +26,7 @@ _MUL = np.uint64(0x100000001B3)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
 _BOS, _EOS = 0x02, 0x03
 DIGIT_FOLD = str.maketrans("0123456789", "0000000000")
+_NONZERO_DIGIT = re.compile("[1-9]")
 
 
 NORMALISER_NAME = "qinglang.text.normalize"  # recorded in meta.json
@@ -33,7 +34,13 @@ NORMALISER_NAME = "qinglang.text.normalize"  # recorded in meta.json
 
 def prepare(text: str) -> str:
     """The string n-grams are taken from: the shared normaliser, then every ASCII digit folded to ``0``."""
-    return normalize_text(text).translate(DIGIT_FOLD)
+    return fold_digits(normalize_text(text))
+
+
+def fold_digits(text: str) -> str:
+    """``text.translate(DIGIT_FOLD)``: every ASCII digit becomes ``0``. A regular expression finds the few digits of
+    Chinese prose several times faster than ``str.translate`` walks every character."""
+    return _NONZERO_DIGIT.sub("0", text) if _NONZERO_DIGIT.search(text) else text
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -166,9 +173,10 @@ def symbol_ngrams(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np
 
 def _unit_block(doc: np.ndarray, bucket: np.ndarray, n: int, spec: FeatureSpec, norm: float = 1.0):
     """Bucket counts per doc as sorted COO triplets, sublinear if asked, each doc's row scaled to L2 ``norm``."""
-    keys = doc * spec.dim + bucket
-    if n * spec.dim < 2**31:
-        keys = keys.astype(np.int32)  # sorting 32-bit keys is about twice as fast
+    if n * spec.dim < 2**31:  # sorting 32-bit keys is about twice as fast
+        keys = doc.astype(np.int32) * np.int32(spec.dim) + bucket.astype(np.int32)
+    else:
+        keys = doc * spec.dim + bucket
     keys, counts = np.unique(keys, return_counts=True)
     keys = keys.astype(np.int64)
     rows, cols = keys >> spec.bits, keys & (spec.dim - 1)
@@ -176,8 +184,8 @@ def _unit_block(doc: np.ndarray, bucket: np.ndarray, n: int, spec: FeatureSpec, 
     if spec.sublinear:
         counts = 1.0 + np.log(counts)
     norms = np.sqrt(np.bincount(rows, weights=counts * counts, minlength=n)) / norm
-    values = counts / np.where(norms[rows] > 0, norms[rows], 1.0)
-    return rows, cols, values
+    norms[norms == 0] = 1.0  # a doc without features keeps its (empty) row as it is
+    return rows, cols, counts / norms[rows]
 
 
 def sparse_counts(

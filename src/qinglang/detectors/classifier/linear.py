@@ -55,8 +55,9 @@ class LinearModel:
         return self._product(rows, cols, values, len(prepared))
 
     def _product(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-        indptr = np.searchsorted(rows, np.arange(n + 1))
-        features = csr_matrix((values.astype(np.float32), cols, indptr), shape=(n, self.spec.dim))
+        index = np.int32 if len(cols) < 2**31 else np.int64  # 32-bit indices are scipy's own: no conversion copy
+        indptr = np.searchsorted(rows, np.arange(n + 1)).astype(index)
+        features = csr_matrix((values.astype(np.float32), cols.astype(index), indptr), shape=(n, self.spec.dim))
         return (features @ self.weights).astype(np.float64) + self.bias.astype(np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qinglang.detectors.classifier.features import DIGIT_FOLD, prepare
+from qinglang.detectors.classifier.features import fold_digits, prepare
 from qinglang.text.normalize import normalize_cached
 
 SIZE, MAX_SIZE, SHORT = 200, 300, 60  # paragraph window, longest text scored whole, sentence window (characters)
@@ -86,7 +86,7 @@ def window_plan(text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short:
         return None
     norm = normalize_cached(text)
     spans = tuple(windows(norm.text, size=size, max_size=max_size, short=short))
-    return WindowPlan(norm.text.translate(DIGIT_FOLD), spans, tuple(norm.original_span(s, e) for s, e in spans))
+    return WindowPlan(fold_digits(norm.text), spans, tuple(norm.original_span(s, e) for s, e in spans))
 
 
 def prepared_windows(

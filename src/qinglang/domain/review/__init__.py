@@ -41,6 +41,7 @@ from qinglang.domain.review.vocabulary import (
     QUEUES,
     REPORT_REASONS,
     STRIKES_QUEUE,
+    SWEEP_QUEUE,
     AccountStatus,
     ActionKind,
     ActionSpec,
@@ -64,7 +65,7 @@ from qinglang.domain.review.vocabulary import (
 __all__ = [
     "ACTIONS", "CHOICES", "DECIDABLE_ACTIONS", "DEFAULT_SUSPEND_DAYS", "ESCALATE", "LEAD_TIER", "MAX_SUSPEND_DAYS",
     "MIN_SUSPEND_DAYS", "OPEN_CASE_STATES", "OTHER", "PASS", "QUEUES", "QUEUE_SEVERITY", "REPORT_REASONS",
-    "STRIKES_QUEUE", "AccountStatus", "ActionKind", "ActionSpec", "ActionStatus", "ActionTarget", "AppealFacts",
+    "STRIKES_QUEUE", "SWEEP_QUEUE", "AccountStatus", "ActionKind", "ActionSpec", "ActionStatus", "ActionTarget", "AppealFacts",
     "AppealStatus", "ApprovalStatus", "Approve", "Assign", "CaseOutcome", "CaseSource", "CaseState", "CaseStatus", "Claim",
     "Decide", "DecisionStage", "Disagree", "Effect", "Enforce", "Escalate", "Event", "LeaseExpired", "Moved",
     "OutboxStatus", "PendingApproval", "RecordVerdict", "Refusal", "RefusalCode", "Release", "ReportStatus",

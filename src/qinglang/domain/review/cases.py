@@ -134,14 +134,14 @@ def _enforce(s: CaseState, by: Reviewer, kind: ActionKind) -> Moved | Refusal:
     if refusal:
         return refusal
     effects: list[Effect] = [RecordVerdict(True)]
-    if s.target_kind is TargetKind.CONTENT and spec.target is not ActionTarget.CONTENT:
+    if s.target_kind is TargetKind.CONTENT and spec.target not in (ActionTarget.CONTENT, ActionTarget.BOOK):
         effects += _once(s, Enforce(ActionKind.TAKE_DOWN, by.id))  # a step against the account takes the article down
-    effects.append(SettleReports(True))
-    if spec.severe and not _final_say(s, by):
+    if spec.severe and not _final_say(s, by):  # reports are settled (and rewarded) once a second senior approves
         enforced = s.enforced | {e.kind for e in effects if isinstance(e, Enforce)}
         return _moved(s, (*effects, RequestApproval(kind, by.id)), status=CaseStatus.PENDING_APPROVAL,
                       outcome=CaseOutcome.VIOLATION, decided_by=by.id, pending=PendingApproval(kind, by.id),
                       enforced=enforced, claimed_by=None, lease_expires_at=None)
+    effects.append(SettleReports(True))
     effects += _once(replace(s, enforced=s.enforced | _kinds(effects)), Enforce(kind, by.id))
     return _close(s, by, CaseOutcome.VIOLATION, tuple(effects))
 
@@ -152,7 +152,7 @@ def _approve(s: CaseState, e: Approve) -> Moved | Refusal:
         return refusal
     assert s.pending is not None
     enforce = _once(s, Enforce(s.pending.kind, s.pending.requested_by, approved_by=e.by.id))
-    return _moved(s, enforce, status=CaseStatus.CLOSED, outcome=CaseOutcome.VIOLATION, pending=None,
+    return _moved(s, (SettleReports(True), *enforce), status=CaseStatus.CLOSED, outcome=CaseOutcome.VIOLATION, pending=None,
                   enforced=s.enforced | _kinds(enforce))
 
 
@@ -249,6 +249,11 @@ def _second_senior(s: CaseState, by: Reviewer) -> Refusal | None:
 def _target_refusal(s: CaseState, target: ActionTarget, kind: ActionKind) -> Refusal | None:
     if target is ActionTarget.CONTENT and s.target_kind is not TargetKind.CONTENT:
         return refuse(RefusalCode.ACTION_TARGET, f"{kind} applies to an article; this case is about an account")
+    if target is ActionTarget.BOOK and s.target_kind is TargetKind.ACCOUNT:
+        return refuse(RefusalCode.ACTION_TARGET, f"{kind} applies to a book or one of its chapters; this case is "
+                      "about an account")
+    if target is ActionTarget.CONTENT and s.target_kind is TargetKind.BOOK:
+        return refuse(RefusalCode.ACTION_TARGET, f"{kind} applies to an article; this case is about a book")
     if target is ActionTarget.ACCOUNT and not s.has_account:
         return refuse(RefusalCode.ACTION_TARGET, "the account of this article is unknown to qinglang")
     return None

@@ -3,7 +3,8 @@
 A transition never raises. When an event does not apply (a decision on a closed case, a second approval by the
 requester), it returns a :class:`Refusal`; the service turns it into the matching error only at the end
 (:meth:`Refusal.error`), so the rules stay testable as plain functions. Codes are part of the public API: never
-rename one, only add.
+rename one, only add. The licence workflow (:mod:`qinglang.qualification.verification`) refuses with the same
+:class:`Refusal` and codes from the same :class:`RefusalCode`: one refusal type, one code list.
 """
 
 from __future__ import annotations
@@ -28,10 +29,22 @@ class RefusalCode(StrEnum):
     APPROVAL_SETTLED = "approval_settled"
     APPEAL_SETTLED = "appeal_settled"
     APPEAL_SAME_REVIEWER = "appeal_same_reviewer"
+    # the licence verification workflow (qinglang.qualification.verification)
+    REVIEWER_REQUIRED = "reviewer_required"
+    REASON_REQUIRED = "reason_required"
+    SELF_REVIEW = "self_review"
+    SUBMITTER_REQUIRED = "submitter_required"
+    LICENCE_CLAIMED = "licence_claimed"
+    LICENCE_NOT_YOURS = "licence_not_yours"
+    LICENCE_STATUS = "licence_status"
+    LICENCE_EXPIRED = "licence_expired"
+    LICENCE_NOT_EXPIRED = "licence_not_expired"
 
 
-_FORBIDDEN = {RefusalCode.ROLE_INSUFFICIENT, RefusalCode.TWO_PERSON_RULE, RefusalCode.APPEAL_SAME_REVIEWER}
-_INVALID = {RefusalCode.ACTION_TARGET}
+_FORBIDDEN = {RefusalCode.ROLE_INSUFFICIENT, RefusalCode.TWO_PERSON_RULE, RefusalCode.APPEAL_SAME_REVIEWER,
+              RefusalCode.REVIEWER_REQUIRED, RefusalCode.SELF_REVIEW, RefusalCode.SUBMITTER_REQUIRED,
+              RefusalCode.LICENCE_NOT_YOURS}
+_INVALID = {RefusalCode.ACTION_TARGET, RefusalCode.REASON_REQUIRED}
 
 
 @dataclass(frozen=True, slots=True)

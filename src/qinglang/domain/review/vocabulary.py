@@ -46,6 +46,7 @@ class TargetKind(StrEnum):
 
     CONTENT = "content"
     ACCOUNT = "account"
+    BOOK = "book"  # a whole serialized work (qinglang.domain.books)
 
 
 class ReportStatus(StrEnum):
@@ -141,12 +142,13 @@ class Reviewer:
 
 OTHER = "other"  # a report reason and queue for anything outside the taxonomy
 STRIKES_QUEUE = "strikes"  # accounts past the close threshold
+SWEEP_QUEUE = "sweep"  # contents a sweep found, each linked to its seed with a reason
 REPORT_REASONS: tuple[str, ...] = (*(c.value for c in HARM_CATEGORIES), OTHER)
-QUEUES: tuple[str, ...] = (*REPORT_REASONS, STRIKES_QUEUE)
+QUEUES: tuple[str, ...] = (*REPORT_REASONS, STRIKES_QUEUE, SWEEP_QUEUE)
 _CATEGORY_SEVERITY = {Category.PORN: 2, Category.ILLICIT_AD: 2, Category.GAMBLING: 2, Category.FRAUD: 3,
                       Category.ABUSE: 1}  # 3 severe .. 1 mild
 QUEUE_SEVERITY: Mapping[str, int] = {**{c.value: _CATEGORY_SEVERITY[c] for c in HARM_CATEGORIES}, OTHER: 1,
-                                     STRIKES_QUEUE: 3}
+                                     STRIKES_QUEUE: 3, SWEEP_QUEUE: 2}
 
 
 def queue_for(category: Category | str) -> str:
@@ -160,6 +162,7 @@ def queue_for(category: Category | str) -> str:
 
 class ActionKind(StrEnum):
     TAKE_DOWN = "take_down"
+    TAKE_DOWN_BOOK = "take_down_book"  # every chapter of a book off the shelves at once
     DISABLE_LINKS = "disable_links"
     RESTRICT = "restrict"
     SUSPEND = "suspend"
@@ -171,6 +174,7 @@ class ActionKind(StrEnum):
 class ActionTarget(StrEnum):
     CONTENT = "content"  # the case's article
     ACCOUNT = "account"  # the account behind it
+    BOOK = "book"  # the book of the case's chapter, or the book the case is about
     ENTITY = "entity"  # a register entry (an account, domain, contact ... given with the decision)
 
 
@@ -191,6 +195,7 @@ ACTIONS: Mapping[ActionKind, ActionSpec] = {
     spec.kind: spec
     for spec in (
         ActionSpec(ActionKind.TAKE_DOWN, ActionTarget.CONTENT, strike_points=1),
+        ActionSpec(ActionKind.TAKE_DOWN_BOOK, ActionTarget.BOOK, strike_points=2),
         ActionSpec(ActionKind.DISABLE_LINKS, ActionTarget.CONTENT, strike_points=1),
         ActionSpec(ActionKind.RESTRICT, ActionTarget.ACCOUNT, AccountStatus.RESTRICTED, strike_points=1),
         ActionSpec(ActionKind.SUSPEND, ActionTarget.ACCOUNT, AccountStatus.SUSPENDED, strike_points=2, lasts_days=True),

@@ -82,6 +82,9 @@ def decide_appeal(session: Session, appeal_id: int, user: User, overturn: bool, 
         raise Conflict(f"appeal {appeal_id} is already {appeal.status}", code="appeal_settled")
     session.refresh(appeal)
     append_audit_event(session, user.actor, f"appeal.{verdict}", "appeal", appeal.id, {"action_id": action.id})
+    from qinglang.services.qualification import credit
+
+    credit.mark(session, appeal.account_id, f"appeal.{verdict}")
     if verdict is AppealStatus.OVERTURNED:
         try:
             enforcement.revert_action(session, action, actor=user.actor, reason=f"appeal {appeal.id}: {reason}")

@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from qinglang.domain.review import (
     CHOICES,
+    ESCALATE,
+    PASS,
     REPORT_REASONS,
     ApprovalStatus,
+    CaseOutcome,
     CaseSource,
     DecisionStage,
     ReviewerRole,
@@ -51,6 +54,31 @@ def seed_known_answer(
     new = NewCase(TargetKind(target_kind), target_id.strip(), CaseSource.CALIBRATION, queue, 2,
                   known_answer=known_answer, title=title, body=body)
     return case_summary(open_case(session, new, sla_hours=review.sla_hours, actor=user.actor))
+
+
+LOOKS_LIKE = CaseSource.VERDICT  # what a calibration case shows itself as to a reviewer below the lead rank
+
+
+def shown_source(source: str, viewer_rank: int) -> str:
+    """The source a viewer sees: a calibration case is an automatic-verdict case to anyone below the lead rank
+    (the queue's source filter and the case page give it away no other way)."""
+    if source == CaseSource.CALIBRATION and viewer_rank < ReviewerRole.LEAD.rank:
+        return LOOKS_LIKE.value
+    return source
+
+
+def shown_outcome(session: Session, case: CaseSummary, viewer_rank: int) -> str | None:
+    """The outcome a viewer sees: below the lead rank, an answered calibration case shows what the answer would
+    have made of a real case — ``no_violation`` after a pass, nothing after an escalation, ``violation``
+    after any action — not that it was a calibration case."""
+    if case.outcome != CaseOutcome.CALIBRATION or viewer_rank >= ReviewerRole.LEAD.rank:
+        return case.outcome
+    choice = session.execute(select(CaseDecision.choice).where(CaseDecision.case_id == case.id,
+                                                               CaseDecision.stage == DecisionStage.REVIEW)
+                             .order_by(CaseDecision.id.desc()).limit(1)).scalar()
+    if choice == ESCALATE:
+        return None
+    return CaseOutcome.NO_VIOLATION.value if choice in (None, PASS) else CaseOutcome.VIOLATION.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,16 +26,19 @@ from qinglang.domain.model import HARM_CATEGORIES, Category, Decision, Verdict
 from qinglang.domain.review import OPEN_CASE_STATES, CaseSource, CaseStatus, TargetKind, queue_for, scoring
 from qinglang.domain.values import require_text
 from qinglang.errors import Conflict
+from qinglang.services import books
 from qinglang.services.review.case_store import get_case
 from qinglang.storage.atomic import insert_or_nothing
 from qinglang.storage.base import UtcDateTime, utcnow
 from qinglang.storage.sql_audit import append_audit_event
+from qinglang.storage.tables.books import BookRow
 from qinglang.storage.tables.core import AccountRow, ContentVersionRow, DecisionRow
 from qinglang.storage.tables.review import Case
 
 _HARM = frozenset(c.value for c in HARM_CATEGORIES)
 
-__all__ = ["NewCase", "find_open_case", "get_case", "open_case", "open_for_decision", "record_manual_decision"]
+__all__ = ["NewCase", "find_open_case", "get_case", "open_case", "open_case_noting", "open_for_decision",
+           "record_manual_decision"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +62,19 @@ def find_open_case(session: Session, target_kind: str, target_id: str) -> Case |
 def target_account(session: Session, target_kind: str, target_id: str) -> str | None:
     if target_kind == TargetKind.ACCOUNT:
         return target_id
+    if target_kind == TargetKind.BOOK:
+        return session.scalar(select(BookRow.account_id).where(BookRow.id == target_id))
     stmt = select(ContentVersionRow.account_id).where(ContentVersionRow.content_id == target_id)
     return session.execute(stmt.order_by(ContentVersionRow.pk.desc()).limit(1)).scalar()
 
 
 def open_case(session: Session, new: NewCase, *, sla_hours: dict[str, int], actor: str) -> Case:
     """Open a case on the target, or return its open case (raising the severity if this one is graver)."""
+    return open_case_noting(session, new, sla_hours=sla_hours, actor=actor)[0]
+
+
+def open_case_noting(session: Session, new: NewCase, *, sla_hours: dict[str, int], actor: str) -> tuple[Case, bool]:
+    """As :func:`open_case`, and whether this call opened the case (``False``: it was open already)."""
     require_text(new.target_id, "target_id")
     account_id = target_account(session, new.target_kind, new.target_id)
     values = _row_values(session, new, account_id, sla_hours)
@@ -73,11 +83,11 @@ def open_case(session: Session, new: NewCase, *, sla_hours: dict[str, int], acto
         if inserted is not None:
             append_audit_event(session, actor, "case.opened", "case", inserted,
                                {"target": f"{new.target_kind}:{new.target_id}", "source": new.source})
-            return _prioritised(session, inserted)
+            return _prioritised(session, inserted), True
         case = find_open_case(session, new.target_kind, new.target_id)
         if case is not None:
             _raise_severity(session, case, new.severity, values["sla_due_at"])
-            return _prioritised(session, case.id)
+            return _prioritised(session, case.id), False
     raise Conflict("this target's case is changing quickly; try again", code="case_busy")
 
 
@@ -146,6 +156,8 @@ def record_manual_decision(session: Session, case: Case, block: bool, actor: str
     category = case.queue if block and case.queue in _HARM else Category.NONE.value
     session.add(DecisionRow(content_version_id=version_pk, verdict=verdict.value, category=category, labels=[],
                             scores={}, rules=[f"manual:case-{case.id}"], decided_by=actor, is_current=True))
+    session.flush()
+    books.refresh_for_content(session, case.target_id)  # a chapter's new decision changes its book's roll-up
 
 
 def queue_counts(session: Session) -> dict[str, int]:

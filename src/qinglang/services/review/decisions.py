@@ -39,6 +39,7 @@ from qinglang.domain.review import (
 from qinglang.domain.review.vocabulary import ACTIONS
 from qinglang.domain.values import require_text
 from qinglang.errors import InvalidInput, NotFound
+from qinglang.services import books
 from qinglang.services.certification import certificates
 from qinglang.services.review import cases, enforcement, reports, rewards
 from qinglang.services.review.case_store import Advanced, advance
@@ -138,6 +139,10 @@ def _carry_out(session: Session, moved: Advanced, ctx: _Context, *, approval_id:
 
 def _record_verdict(session: Session, case: Case, effect: RecordVerdict, ctx: _Context) -> None:
     cases.record_manual_decision(session, case, effect.block, ctx.user.actor)
+    from qinglang.services.qualification import credit
+
+    credit.mark(session, case.account_id or (case.target_id if case.target_kind == "account" else None),
+                "case.decided")
 
 
 def _settle_reports(session: Session, case: Case, effect: SettleReports, ctx: _Context) -> None:
@@ -158,7 +163,7 @@ def _request_approval(session: Session, case: Case, effect: RequestApproval, ctx
 
 
 def _enforce(session: Session, case: Case, effect: Enforce, ctx: _Context) -> int:
-    target_kind, target_id = _target(case, effect.kind, ctx.params)
+    target_kind, target_id = _target(session, case, effect.kind, ctx.params)
     params = ctx.params if effect.kind in (ActionKind.SUSPEND, ActionKind.BLACKLIST) else {}
     new = enforcement.NewAction(effect.kind, target_kind, target_id, ctx.reason, account_id=case.account_id,
                                 case_id=case.id, decided_by=effect.decided_by, approved_by=effect.approved_by,
@@ -166,12 +171,15 @@ def _enforce(session: Session, case: Case, effect: Enforce, ctx: _Context) -> in
     return enforcement.apply_action(session, new, actor=ctx.user.actor, review=ctx.review).id
 
 
-def _target(case: Case, kind: ActionKind, params: dict[str, Any]) -> tuple[str, str]:
+def _target(session: Session, case: Case, kind: ActionKind, params: dict[str, Any]) -> tuple[str, str]:
     wants = ACTIONS[kind].target
     if wants is ActionTarget.CONTENT:
         return TargetKind.CONTENT, case.target_id
     if wants is ActionTarget.ACCOUNT:
         return TargetKind.ACCOUNT, case.account_id
+    if wants is ActionTarget.BOOK:
+        book_id = case.target_id if case.target_kind == TargetKind.BOOK else books.book_of_content(session, case.target_id)
+        return TargetKind.BOOK, book_id
     return params.get("list_kind", "account"), params.get("value") or case.account_id or case.target_id
 
 

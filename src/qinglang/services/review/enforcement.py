@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qinglang.domain.books import BookStatus
 from qinglang.domain.review import (
     ACTIONS,
     DEFAULT_SUSPEND_DAYS,
@@ -32,6 +33,8 @@ from qinglang.domain.review import (
     TargetKind,
 )
 from qinglang.errors import Conflict, InvalidInput, NotFound
+from qinglang.services import books
+from qinglang.services.qualification import credit
 from qinglang.services.review import case_store, cases, strikes, users
 from qinglang.services.review.views import ActionView, action_view
 from qinglang.storage.atomic import compare_and_set
@@ -91,6 +94,7 @@ def apply_action(session: Session, new: NewAction, *, actor: str, review=None) -
     enqueue(session, action, "action.created")
     append_audit_event(session, actor, "action.created", "action", action.id,
                        {"kind": spec.kind, "target": f"{new.target_kind}:{new.target_id}"})
+    credit.mark(session, new.account_id or _account_of(action), f"action.{spec.kind}")
     if new.account_id and spec.strike_points:
         total = strikes.add_for_action(session, new.account_id, action.id, spec.strike_points)
         if review is not None:
@@ -105,6 +109,8 @@ def _apply_effect(session: Session, action: Action, actor: str) -> None:
         if account is not None and status.rank > AccountStatus(account.status).rank:
             action.params = {**action.params, "previous_status": account.status}
             account.status = status.value
+    if action.kind == ActionKind.TAKE_DOWN_BOOK:
+        books.set_status(session, action.target_id, BookStatus.OFF_SHELF, actor=actor, reason=action.reason)
     if action.kind == ActionKind.BLACKLIST:
         from qinglang.services import lists
 
@@ -164,7 +170,19 @@ def revert_action(session: Session, action: Action, *, actor: str, reason: str,
     enqueue(session, reversal, f"action.{status}")
     append_audit_event(session, actor, f"action.{status}", "action", action.id,
                        {"reason": reason, "reversal_id": reversal.id})
+    credit.mark(session, _account_of(action) or _charged(session, action.id), f"action.{status}")
     return reversal
+
+
+def _account_of(action: Action) -> str | None:
+    return action.target_id if action.target_kind == TargetKind.ACCOUNT else None
+
+
+def _charged(session: Session, action_id: int) -> str | None:
+    """The account whose strike ledger an action charged (a content action charges the content's account)."""
+    from qinglang.storage.tables.review import Strike
+
+    return session.execute(select(Strike.account_id).where(Strike.action_id == action_id).limit(1)).scalar()
 
 
 def _restore(session: Session, action: Action, actor: str, reason: str) -> None:
@@ -172,12 +190,24 @@ def _restore(session: Session, action: Action, actor: str, reason: str) -> None:
     if previous and action.target_kind == TargetKind.ACCOUNT:
         account = session.get(AccountRow, action.target_id)
         if account is not None:
-            account.status = previous
+            account.status = _held_status(session, action.target_id, AccountStatus(previous)).value
+    if action.kind == ActionKind.TAKE_DOWN_BOOK:
+        books.set_status(session, action.target_id, BookStatus.ON_SHELF, actor=actor, reason=reason)
     if action.kind == ActionKind.BLACKLIST and action.params.get("list_entry_id"):
         from qinglang.services import lists
 
         lists.remove_entry(session, int(action.params["list_entry_id"]), actor=actor, reason=reason,
                            reversing=True)
+
+
+def _held_status(session: Session, account_id: str, previous: AccountStatus) -> AccountStatus:
+    """The status an account returns to when one action on it ends: what it was before, unless another action still
+    active on it holds a stronger one (a violation's restriction outlives a lifted qualification restriction)."""
+    kinds = session.execute(select(Action.kind).where(
+        Action.target_kind == TargetKind.ACCOUNT, Action.target_id == account_id,
+        Action.status == ActionStatus.ACTIVE)).scalars()
+    held = [ACTIONS[ActionKind(k)].sets_status for k in kinds if ActionKind(k) in ACTIONS]
+    return max([previous, *(s for s in held if s is not None)], key=lambda s: s.rank)
 
 
 def expire_due(session: Session, *, limit: int = 100) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from qinglang.domain.review import OPEN_CASE_STATES, QUEUES, AppealStatus, ApprovalStatus, CaseStatus, TargetKind
 from qinglang.errors import InvalidInput
-from qinglang.services.review import cases, strikes
+from qinglang.services.review import article_images, cases, strikes
 from qinglang.services.review.case_store import get_case
 from qinglang.services.review.views import (
     AppealView,
@@ -50,12 +50,14 @@ def case_detail(session: Session, case_id: int) -> CaseDetail:
     """The case with its article (text and evidence), its reports and its account's history."""
     case = get_case(session, case_id)
     title, text, evidence = case.title, case.body, tuple(case.evidence or ())
+    images = ()
     if case.target_kind == TargetKind.CONTENT:
         title, text, evidence = _content(session, case.target_id) or (title, text, evidence)
+        images = article_images.for_content(session, case.target_id)
     reports = session.execute(select(Report).where(Report.case_id == case.id).order_by(Report.id)).scalars()
     detail = {"title": title, "text": text, "evidence": evidence,
               "media_ids": tuple(int(i["media_id"]) for i in case.images or () if "media_id" in i),
-              "reports": tuple(report_view(r) for r in reports)}
+              "article_images": images, "reports": tuple(report_view(r) for r in reports)}
     if case.account_id:
         detail.update(_history(session, case))
     return CaseDetail(case=case_summary(case), **detail)
@@ -113,9 +115,35 @@ def current_decision(session: Session, content_id: str) -> DecisionView | None:
     if row is None:
         return None
     source = policy_row or row
-    return DecisionView(row.verdict, row.category, tuple(str(x) for x in source.labels or ()),
+    return DecisionView(row.verdict, row.category, tuple(_label_name(x) for x in source.labels or ()),
                         dict(source.scores or {}), tuple(str(x) for x in source.rules or ()),
                         f"{source.policy_id} v{source.policy_version}".strip(" v"), row.decided_by)
+
+
+def _label_name(label: Any) -> str:
+    """A stored label is a dict (label, score, evidence, rules); the page names it by its label."""
+    return str(label.get("label", "")) if isinstance(label, dict) else str(label)
+
+
+def screened_now(decision: Any) -> tuple[DecisionView, tuple[dict[str, Any], ...]]:
+    """The decision and evidence of a text screened just now (a pipeline ``Decision``), in the very shape a stored
+    content's are read back (``current_decision``, ``_content``): a calibration case about an article qinglang
+    never stored shows a verdict, scores, rules and highlighted hits like any real case."""
+    import json
+
+    def stored(value: Any) -> Any:  # as it would come back from a JSON column
+        return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+    evidence = tuple(stored({**e.to_dict(), "detector": signal.detector, "label": signal.label,
+                             "score": float(signal.score)})
+                     for outcome in decision.outcomes if outcome.status == "ok"
+                     for signal in outcome.signals for e in signal.evidence)
+    labels = stored([{"label": lb.label, "score": float(lb.score), "evidence": [e.to_dict() for e in lb.evidence],
+                      "rules": list(lb.rules)} for lb in decision.labels])
+    view = DecisionView(decision.verdict.value, decision.category.value, tuple(_label_name(x) for x in labels),
+                        {k: float(v) for k, v in decision.scores.items()}, tuple(str(x) for x in decision.rules),
+                        f"{decision.policy_id} v{decision.policy_version}".strip(" v"), "policy")
+    return view, evidence
 
 
 def list_pending_approvals(session: Session) -> list[ApprovalView]:

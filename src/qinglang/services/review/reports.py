@@ -44,7 +44,8 @@ from qinglang.storage.atomic import insert_or_nothing
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 from qinglang.storage.sql_audit import append_audit_event
-from qinglang.storage.tables.review import Case, Media, Report
+from qinglang.storage.tables.core import AccountRow, ContentVersionRow
+from qinglang.storage.tables.review import Case, Media, Report, Reward
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 _CODE = re.compile(f"QL-[{_CODE_ALPHABET}]{{10}}")
@@ -94,7 +95,7 @@ def validate(new: NewReport, review) -> None:
     for name in ("target_id", "text", "contact", "reporter_account_id"):
         require_text(getattr(new, name), name)
     if new.target_kind not in tuple(TargetKind):
-        raise InvalidInput("target_kind must be content or account", code="report_target_invalid")
+        raise InvalidInput("target_kind must be content, account or book", code="report_target_invalid")
     if not new.target_id.strip() or len(new.target_id) > 128 or len(new.reporter_account_id) > 128:
         raise InvalidInput("give the article or account id (1-128 characters)", code="report_target_invalid")
     if new.reason not in REPORT_REASONS:
@@ -136,7 +137,23 @@ def submit(sessions: sessionmaker[Session], new: NewReport, *, review, secret: s
     web edges run it in a worker thread, never on the event loop."""
     shots = prepare(new, review)
     with transaction(sessions) as session:
+        require_known_target(session, new)
         return file_report(session, new, review=review, secret=secret, screenshots=shots)
+
+
+def require_known_target(session: Session, new: NewReport) -> None:
+    """A report from the public entrances must name an article or account qinglang has seen, else it is refused
+    with ``report_target_unknown`` (a typo in the id would otherwise open a case nobody can act on). An account
+    is known from the accounts register or as the author of a screened article."""
+    target_id = new.target_id.strip()
+    if new.target_kind == TargetKind.CONTENT:
+        known = select(ContentVersionRow.pk).where(ContentVersionRow.content_id == target_id)
+    else:
+        known = select(AccountRow.id).where(AccountRow.id == target_id).union_all(
+            select(ContentVersionRow.account_id).where(ContentVersionRow.account_id == target_id))
+    if session.execute(known.limit(1)).first() is None:
+        raise NotFound(f"qinglang knows no {new.target_kind} with the id {target_id!r}; copy the id from the "
+                       "article's or account's page", code="report_target_unknown")
 
 
 def file_report(session: Session, new: NewReport, *, review, secret: str,
@@ -249,18 +266,25 @@ def track_record(session: Session, key_hash: str) -> tuple[int, int]:
 
 
 def report_status(session: Session, tracking_code: str) -> ReportStatusView:
-    """What the reader sees: progress and outcome, never who reviewed it."""
+    """What the reader sees: progress, outcome and reward, never who reviewed it. A case whose severe action
+    waits for a second senior is ``pending_approval`` with no outcome yet: an action shows as taken only once
+    the case is closed with it."""
     code = tracking_code.strip().upper()
     report = session.execute(select(Report).where(Report.tracking_code == code)).scalar() if _CODE.fullmatch(code) else None
     if report is None:
         raise NotFound("no report with this tracking code; check it for typos", code="report_not_found")
     case = get_case(session, report.case_id)
     progress = {CaseStatus.OPEN: "queued", CaseStatus.CLAIMED: "in_review",
-                CaseStatus.PENDING_APPROVAL: "in_review"}.get(CaseStatus(case.status), "closed")
-    outcome = {CaseOutcome.VIOLATION: "action_taken", CaseOutcome.NO_VIOLATION: "no_violation_found"}.get(
-        case.outcome or "", None)
+                CaseStatus.PENDING_APPROVAL: "pending_approval"}.get(CaseStatus(case.status), "closed")
+    outcome = None
+    if progress == "closed":
+        outcome = {CaseOutcome.VIOLATION: "action_taken", CaseOutcome.NO_VIOLATION: "no_violation_found"}.get(
+            case.outcome or "", None)
+    reward = session.execute(select(Reward).where(Reward.report_id == report.id)).scalar_one_or_none()
     return ReportStatusView(report.tracking_code, report.target_kind, report.target_id, report.reason,
-                            report.created_at, progress, outcome, case.report_count)
+                            report.created_at, progress, outcome, case.report_count,
+                            reward.amount_cents if reward is not None else None,
+                            reward.status if reward is not None else None)
 
 
 def settle_reports(session: Session, case_id: int, verified: bool) -> list[Report]:

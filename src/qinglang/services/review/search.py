@@ -31,6 +31,7 @@ SORTS = {"priority": (Case.priority.desc(), Case.id), "sla": (Case.sla_due_at, C
 SLA = ("overdue", "due_4h", "ok")
 STATUSES = (*(s.value for s in OPEN_CASE_STATES), "open_all", "closed", "all")
 SOURCES = tuple(s.value for s in CaseSource)
+VISIBLE_SOURCES = tuple(s for s in SOURCES if s != CaseSource.CALIBRATION)  # the choices below the lead rank
 PER_PAGE = 50
 MAX_QUERY_CHARS = 200
 
@@ -48,6 +49,7 @@ class QueueFilter:
     sort: str = "priority"
     page: int = 1
     per_page: int = PER_PAGE
+    calibration_visible: bool = True  # False below the lead rank: calibration cases pass as automatic verdicts
 
     def checked(self) -> QueueFilter:
         def one_of(name: str, value, allowed, code: str = "invalid_request") -> None:
@@ -57,7 +59,7 @@ class QueueFilter:
         one_of("queue", self.queue, QUEUES, "queue_unknown")
         one_of("severity", self.severity, (1, 2, 3))
         one_of("sla", self.sla, SLA)
-        one_of("source", self.source, SOURCES)
+        one_of("source", self.source, SOURCES if self.calibration_visible else VISIBLE_SOURCES)
         one_of("status", self.status, STATUSES)
         one_of("sort", self.sort, tuple(SORTS))
         if self.assignee is not None:
@@ -84,7 +86,9 @@ def _where(session: Session, f: QueueFilter, user_id: int) -> list:
         out.append(Case.queue == f.queue)
     if f.severity:
         out.append(Case.severity == f.severity)
-    if f.source:
+    if f.source and not f.calibration_visible and f.source == CaseSource.VERDICT:
+        out.append(Case.source.in_((CaseSource.VERDICT, CaseSource.CALIBRATION)))
+    elif f.source:
         out.append(Case.source == f.source)
     if f.sla == "overdue":
         out.append(Case.sla_due_at < now)

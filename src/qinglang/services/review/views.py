@@ -89,7 +89,8 @@ class CaseDetail:
     title: str = ""
     text: str = ""
     evidence: tuple[dict[str, Any], ...] = ()
-    media_ids: tuple[int, ...] = ()
+    media_ids: tuple[int, ...] = ()  # screenshots sent with reports
+    article_images: tuple[Any, ...] = ()  # the article's own images (``article_images.ArticleImage``)
     reports: tuple[ReportView, ...] = ()
     past_actions: tuple[ActionView, ...] = ()
     strikes: int = 0
@@ -147,9 +148,11 @@ class ReportStatusView:
     target_id: str
     reason: str
     filed_at: datetime
-    progress: str  # queued | in_review | closed
-    outcome: str | None  # action_taken | no_violation_found
+    progress: str  # queued | in_review | pending_approval | closed
+    outcome: str | None  # action_taken | no_violation_found, once closed
     reports_on_target: int
+    reward_cents: int | None = None  # the reward credited to this report, if any
+    reward_status: str | None = None  # credited | approved | refused
 
 
 @dataclass(frozen=True, slots=True)

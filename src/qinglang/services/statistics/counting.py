@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from qinglang.services.statistics import enforcement_items, items
 from qinglang.services.statistics.screened import count_screening
+from qinglang.services.statistics.sweep_items import count_sweeps
 from qinglang.statistics.figures import (
     AccountFigures,
     ActionFigures,
@@ -42,7 +43,7 @@ def count_day(session: Session, day: date, time_zone: str = DEFAULT_TIME_ZONE) -
         screening=count_screening(session, w), decisions=count_decisions(session, w),
         reports=count_reports(session, w), actions=count_actions(session, w), accounts=count_accounts(session, w),
         works=count_works(session, w), lists=count_lists(session, w), appeals=count_appeals(session, w),
-        team=count_team(session, w), rewards=count_rewards(session, w),
+        team=count_team(session, w), rewards=count_rewards(session, w), sweeps=count_sweeps(session, w),
     )
     return DailyFigures(day, figures, utcnow())
 
@@ -86,9 +87,11 @@ def count_accounts(session: Session, w: Window) -> AccountFigures:
 
 
 def count_works(session: Session, w: Window) -> WorkFigures:
-    taken = [a for a in enforcement_items.actions_created(session, w) if a.kind == "take_down" and a.work]
+    created = enforcement_items.actions_created(session, w)
+    taken = [a for a in created if a.kind == "take_down" and a.work]
+    whole = frozenset(a.target_id for a in created if a.kind == "take_down_book")  # a whole book at once
     return WorkFigures(chapters=frozenset(a.target_id for a in taken if a.work == "chapter"),
-                       books=frozenset(a.book_id for a in taken if a.book_id),
+                       books=frozenset(a.book_id for a in taken if a.book_id) | whole,
                        articles=frozenset(a.target_id for a in taken if a.work == "article"))
 
 

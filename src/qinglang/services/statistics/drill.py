@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from qinglang.errors import InvalidInput
-from qinglang.services.statistics import enforcement_items, items
+from qinglang.services.statistics import enforcement_items, items, sweep_items
 from qinglang.services.statistics.screened import list_screened
 from qinglang.statistics import labels
 from qinglang.statistics.periods import Window, day_window, period_window
@@ -272,9 +272,16 @@ def calibration_list_page(session: Session, params, tz: str, lang: int) -> ListP
 
 def sweeps_page(session: Session, params, tz: str, lang: int) -> ListPage:
     f = parse_filters(params, ("finished",), (), (), tz)
-    f.only("finished")
-    return _page("/console/sweeps", ("举一反三排查", "Sweeps"), (("排查", "Sweep"),), [], 0, f,
-                 note="本系统尚未记录排查；排查功能接入后在此列出。")
+    _, window = f.only("finished")
+    rows = sweep_items.sweeps_finished(session, window)
+    cells = [(Cell(f"#{s.id}", f"/console/sweeps/{s.id}"),
+              Cell(f"case #{s.seed_case_id}" if s.seed_case_id else f"{s.seed_kind}: {s.seed_value[:40]}"),
+              Cell(str(s.contents)), Cell(str(s.accounts)), Cell(str(s.opened)), Cell(_when(s.finished_at)))
+             for s in rows]
+    columns = (("排查", "Sweep"), ("起点", "Seed"), ("发现内容", "Contents found"), ("关联账号", "Accounts"),
+               ("新立案件", "Cases opened"), ("完成时间", "Finished"))
+    return _page("/console/sweeps", ("举一反三排查", "Sweeps"), columns, cells, len(rows), f,
+                 note="发现内容、关联账号、新立案件三项数字为本表对应列之和。")
 
 
 def rewards_list_page(session: Session, params, tz: str, lang: int) -> ListPage:

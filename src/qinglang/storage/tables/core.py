@@ -20,11 +20,19 @@ class OperatorRow(Base):
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     name: Mapped[str] = mapped_column(String(256))
-    kind: Mapped[str] = mapped_column(String(32), default="person")  # person | organisation
-    id_document_hash: Mapped[str | None] = mapped_column(String(128), index=True)
-    licences: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    verification_state: Mapped[str] = mapped_column(String(32), default="unverified")
+    kind: Mapped[str] = mapped_column(String(32), default="individual")  # qinglang.qualification.OperatorKind
+    id_document_hash: Mapped[str | None] = mapped_column(String(128), index=True)  # legacy, unkeyed: never matched
+    licences: Mapped[list[Any]] = mapped_column(JSON, default=list)  # declared by the platform; never verified
+    verification_state: Mapped[str] = mapped_column(String(32), default="unverified")  # identity: set by a reviewer
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # the identity document as a keyed hash and a masked display (qinglang.qualification.identity); never the number
+    identity_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    identity_digest: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    identity_masked: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    identity_key_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    verified_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the reviewer who verified the identity
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # compare-and-set
 
 
 class AccountRow(Base):
@@ -34,12 +42,16 @@ class AccountRow(Base):
     operator_id: Mapped[str | None] = mapped_column(ForeignKey("operators.id"), index=True)
     name: Mapped[str] = mapped_column(String(256))
     status: Mapped[str] = mapped_column(String(32), default="active")
-    qualification_state: Mapped[str] = mapped_column(String(32), default="unverified")
+    qualification_state: Mapped[str] = mapped_column(String(32), default="unassessed")  # QualificationState
     followers: Mapped[int] = mapped_column(Integer, default=0)
     strikes: Mapped[int] = mapped_column(Integer, default=0)
-    quality_grade: Mapped[str | None] = mapped_column(String(16))
+    quality_grade: Mapped[str | None] = mapped_column(String(16))  # the computed credit grade A-E (credit_scores)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    category: Mapped[str] = mapped_column(String(64), default="general", server_default="general")
+    credit_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    qualification_reasons: Mapped[list[Any] | None] = mapped_column(JSON, default=list, nullable=True)
+    next_review_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
 
 
 class ContentVersionRow(Base):

@@ -158,8 +158,8 @@ class OutboxEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), unique=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("review_actions.id"), index=True)
-    event_type: Mapped[str] = mapped_column(String(32))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("review_actions.id"), index=True, nullable=True)
+    event_type: Mapped[str] = mapped_column(String(32))  # action.*, or account.grade_changed, account.qualification_*
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | delivered | dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)

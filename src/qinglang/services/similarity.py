@@ -1,0 +1,87 @@
+"""Text fingerprints of stored content versions, and the near-duplicate index over them.
+
+A fingerprint is written with its content version (``record_fingerprint``, called in the transaction that
+stores the version). ``corpus_index`` builds the in-memory :class:`~qinglang.similarity.TextIndex` over the
+newest version of every content; a version stored before fingerprints existed, or under an older scheme, is
+fingerprinted from its text then and the fingerprint stored, so the index heals itself after an upgrade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from qinglang.domain import ContentItem
+from qinglang.similarity import SCHEME, TextFingerprint, TextIndex, fingerprint
+from qinglang.similarity.batch import content_text
+from qinglang.similarity.encoding import decode, encode
+from qinglang.storage.base import utcnow
+from qinglang.storage.tables.core import ContentVersionRow
+from qinglang.storage.tables.similarity import TextFingerprintRow
+
+
+def version_text(row: ContentVersionRow) -> str:
+    """The text a stored content version is fingerprinted by (as for ``qinglang similar``)."""
+    return content_text(ContentItem(id=row.content_id, title=row.title or "", text=row.body_text or "",
+                                    html=row.body_html or ""))
+
+
+def record_fingerprint(session: Session, version_pk: int, text: str) -> TextFingerprint:
+    """Fingerprint a content version's text and store it (replacing an older one)."""
+    return store_fingerprint(session, version_pk, fingerprint(text))
+
+
+def store_fingerprint(session: Session, version_pk: int, fp: TextFingerprint) -> TextFingerprint:
+    """Store (or replace) a content version's fingerprint, computed beforehand outside the transaction."""
+    session.execute(delete(TextFingerprintRow).where(TextFingerprintRow.content_version_pk == version_pk))
+    session.add(TextFingerprintRow(content_version_pk=version_pk, scheme=fp.scheme, shingles=fp.size,
+                                   data=encode(fp), created_at=utcnow()))
+    session.flush()
+    return fp
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedVersion:
+    """What the corpus index holds a key for: the newest version of one content."""
+
+    version_pk: int
+    content_id: str
+    account_id: str | None
+
+
+def _newest_versions(session: Session):
+    newest = select(func.max(ContentVersionRow.pk)).group_by(ContentVersionRow.content_id).scalar_subquery()
+    stmt = (select(ContentVersionRow, TextFingerprintRow)
+            .outerjoin(TextFingerprintRow, TextFingerprintRow.content_version_pk == ContentVersionRow.pk)
+            .where(ContentVersionRow.pk.in_(newest)).order_by(ContentVersionRow.pk))
+    return session.execute(stmt).all()
+
+
+def _stored_or_new(session: Session, version: ContentVersionRow, stored: TextFingerprintRow | None):
+    if stored is not None and stored.scheme == SCHEME:
+        try:
+            return decode(stored.data)
+        except ValueError:
+            pass  # damaged: recompute below
+    return record_fingerprint(session, version.pk, version_text(version))
+
+
+def corpus_index(session: Session) -> TextIndex:
+    """The near-duplicate index over the newest version of every stored content, keyed by ``IndexedVersion``."""
+    index = TextIndex()
+    for version, stored in _newest_versions(session):
+        fp = _stored_or_new(session, version, stored)
+        index.add(IndexedVersion(version.pk, version.content_id, version.account_id), fp)
+    return index
+
+
+def backfill(session: Session) -> int:
+    """Fingerprint every newest version without a current fingerprint; returns how many were written."""
+    written = 0
+    for version, stored in _newest_versions(session):
+        if stored is None or stored.scheme != SCHEME:
+            record_fingerprint(session, version.pk, version_text(version))
+            written += 1
+    return written

@@ -1,0 +1,94 @@
+"""The pipeline's fast paths give exactly what the plain code they replace gives."""
+
+from __future__ import annotations
+
+import gc
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qinglang.detectors.classifier.features import DIGIT_FOLD, fold_digits
+from qinglang.links.extract import _normalised_with_map, extract_text_links
+from qinglang.pipeline.screener import freeze_loaded_heap
+
+TEXT = st.text(
+    st.one_of(
+        st.sampled_from("0123456789１２３ａｂＺ｡．。点點丶·•.() [dot]<>{}abcXYZ色情微信ⅰ①㎏ﬁ"),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=80,
+)
+
+
+def _reference_map(text: str) -> tuple[str, list[int]]:
+    """The per-character loop the translate table replaced."""
+    from qinglang.links.extract import _DOT_DISGUISES
+
+    out, index, pos = [], [], 0
+
+    def fold_into(start: int, end: int) -> None:
+        for i in range(start, end):
+            ch = text[i]
+            folded = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+            out.append(folded if len(folded) == 1 and folded.isascii() else ch)
+            index.append(i)
+
+    for m in _DOT_DISGUISES.finditer(text):
+        fold_into(pos, m.start())
+        out.append(".")
+        index.append(m.start())
+        pos = m.end()
+    fold_into(pos, len(text))
+    index.append(len(text))
+    return "".join(out), index
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_link_folding_table_matches_the_per_character_fold(text):
+    assert _normalised_with_map(text) == _reference_map(text)
+
+
+def test_disguised_links_are_still_found_through_the_table():
+    text = "官网ｗｗｗ点ｅｘａｍｐｌｅ点ｃｏｍ，或者 bad(dot)site(dot)top"
+    urls = [link.url for link in extract_text_links(text)]
+    assert urls == ["www.example.com", "bad.site.top"]
+    assert all(link.obfuscated for link in extract_text_links(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_digit_fold_matches_translate(text):
+    assert fold_digits(text) == text.translate(DIGIT_FOLD)
+
+
+def test_freeze_moves_live_objects_out_of_the_collector_and_later_garbage_is_still_collected():
+    gc.unfreeze()
+    kept = [[i] for i in range(1000)]
+    freeze_loaded_heap()
+    try:
+        assert gc.get_freeze_count() >= len(kept)
+        cycle: list = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect() >= 1  # made after the freeze: collected as usual
+    finally:
+        gc.unfreeze()
+
+
+URLISH = st.text(st.sampled_from("abcKſıİkimshopcom.:/-_0１９ｃｏｍ点 中文www"), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(URLISH, TEXT))
+def test_the_url_prefilter_never_hides_a_match(text):
+    from qinglang.links.extract import _MAYBE_URL, _URL_RE
+
+    if _URL_RE.search(text):
+        assert _MAYBE_URL.search(text)
+
+
+def test_links_in_plain_and_upper_case_are_found_behind_the_prefilter():
+    urls = [link.url for link in extract_text_links("看 HTTPS://Example.org/x 和 shop.example.COM 还有 a.ſhop")]
+    assert urls[:2] == ["HTTPS://Example.org/x", "shop.example.COM"]

@@ -1,0 +1,86 @@
+"""The finder-pattern gate in front of the QR decoder's slow passes: it sees every code and skips code-less
+images, and gated decoding finds exactly what ungated decoding finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from qinglang.detectors.qr import decode as qr_decode
+from qinglang.detectors.qr.decode import QrCode, decode_qr, has_finder_patterns
+
+pytest.importorskip("segno")
+from qinglang.detectors.qr.samples import poster, qr_image  # noqa: E402
+
+GROUP = "https://weixin.qq.com/g/AQYAAHk3Zx8fVb2Qm"
+BLACKBOX = Path(__file__).resolve().parents[3] / "shared" / "data" / "zxing_blackbox_qr"
+
+
+def _gray(img: Image.Image) -> np.ndarray:
+    return np.asarray(img.convert("L"))
+
+
+class CountingDecoder:
+    """Stands in for the WeChat decoder: counts calls, finds nothing."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def decode(self, img: Image.Image) -> list[QrCode]:
+        self.calls += 1
+        return []
+
+
+@pytest.mark.parametrize(("qr_px", "angle"), [(320, 0), (160, 15), (110, 30), (120, 90)])
+def test_codes_in_posters_show_finder_patterns(qr_px, angle):
+    assert has_finder_patterns(_gray(poster(GROUP, size=(1000, 1000), qr_px=qr_px, angle=angle, seed=3)))
+
+
+def test_a_code_cropped_to_its_edge_still_shows_finder_patterns():
+    code = qr_image(GROUP, module_px=6, border=0)
+    assert has_finder_patterns(_gray(code))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_posters_without_a_code_show_none(seed):
+    assert not has_finder_patterns(_gray(poster(None, size=(1000, 1000), seed=100 + seed)))
+
+
+def test_a_blank_or_flat_image_shows_none():
+    assert not has_finder_patterns(np.full((300, 400), 255, dtype=np.uint8))
+    assert not has_finder_patterns(np.zeros((1, 1), dtype=np.uint8))
+
+
+def test_the_wechat_pass_is_skipped_on_a_code_less_poster_and_run_where_finders_are_seen():
+    counting = CountingDecoder()
+    assert decode_qr(poster(None, size=(1000, 1000), seed=101), counting) == []
+    assert counting.calls == 0
+    # finder patterns whose data area is scribbled over: zxing cannot read it, so the WeChat pass gets its turn
+    damaged = qr_image(GROUP, module_px=8).convert("RGB")
+    draw = ImageDraw.Draw(damaged)
+    w, h = damaged.size
+    draw.rectangle((w * 0.35, h * 0.35, w * 0.8, h * 0.8), fill="black")
+    draw.rectangle((w * 0.55, h * 0.1, w * 0.65, h * 0.9), fill="white")
+    assert decode_qr(damaged, counting) == []
+    assert counting.calls == 1
+
+
+@pytest.mark.skipif(not BLACKBOX.is_dir(), reason="ZXing blackbox images not present")
+def test_gated_decoding_keeps_every_decode_of_the_zxing_photo_sets(monkeypatch):
+    from qinglang.detectors.qr.decode import WeChatDecoder
+    from qinglang.imaging import load_image
+
+    wechat = WeChatDecoder()
+    paths = sorted(p for name in ("qrcode-1", "qrcode-2", "qrcode-3", "falsepositives-2")
+                   for p in (BLACKBOX / name).iterdir() if p.suffix.lower() in (".png", ".jpg", ".gif"))
+    images = [load_image(str(p)).image for p in paths]
+    gated = [sorted(c.payload for c in decode_qr(img, wechat)) for img in images]
+    monkeypatch.setattr(qr_decode, "has_finder_patterns", lambda gray: True)
+    ungated = [sorted(c.payload for c in decode_qr(img, wechat)) for img in images]
+    lost = [str(p) for p, a, b in zip(paths, gated, ungated, strict=True) if a != b]
+    assert not lost
+    assert sum(1 for p, found in zip(paths, gated, strict=True)
+               if p.with_suffix(".txt").exists() and p.with_suffix(".txt").read_bytes() in [f.encode() for f in found]) >= 96
