@@ -11,6 +11,7 @@ from qinglang.detectors.base import Detector, PreparedContent
 from qinglang.domain import Category, ContentItem, Evidence, ImageRef, ListKind, Signal, Verdict
 from qinglang.errors import ConfigError
 from qinglang.pipeline import RegisterEntry, RegisterSnapshot, Screener, prepare, screen_line, to_contract
+from qinglang.pipeline.contract import dumps_line
 from qinglang.policy import default_policy, parse_policy
 
 
@@ -131,10 +132,18 @@ def test_screen_line_reports_each_kind_of_bad_line():
         b'{"id": 7, "links": ["ok", 3]}': (7, "wrong_type"),
         b'{"text": "no id"}': (None, "missing_id"),
         b'{"id": ["x"]}': (None, "wrong_type"),
+        b'{"id": "x", "text": "a\\ud800b"}': ("x", "invalid_text"),
+        b'{"id": "x", "links": ["http://a.cn/\\udfff"]}': ("x", "invalid_text"),
+        b'{"id": "\\ud800", "title": "t"}': (None, "invalid_text"),
+        b'{"id": "x", "text": "\\ud83d\\ude00 ok"}': ("x", None),  # a pair is one character: screened
     }
     for raw, (item_id, code) in cases.items():
         out = screen_line(s, raw)
+        if code is None:
+            assert out["id"] == item_id and "verdict" in out, (raw, out)
+            continue
         assert out["id"] == item_id and out["error"].startswith(f"{code}: "), (raw, out)
+        dumps_line(out)  # every error line can be written out
 
 
 def test_screener_from_settings_rejects_unknown_detector():

@@ -8,6 +8,8 @@ used); or ``{"id", "error": "<code>: <message>"}``.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -81,11 +83,27 @@ def error_line(item_id: Any, code: str, message: str) -> dict:
     return {"id": item_id, "error": f"{code}: {message}"}
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # valid JSON (``"\\ud800"``), but not Unicode text
+
+
 def _echo_id(obj: Any) -> Any:
     if isinstance(obj, dict):
         value = obj.get("id")
-        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        if isinstance(value, str) and not _LONE_SURROGATE.search(value):
             return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def _surrogate_field(obj: dict) -> str | None:
+    """The first field whose string (or list item) holds a lone surrogate: it cannot be screened, shown as
+    evidence or written out as UTF-8."""
+    for name in ("id", *_STRING_FIELDS, *_LIST_FIELDS):
+        value = obj.get(name)
+        for text in value if isinstance(value, list) else (value,):
+            if isinstance(text, str) and _LONE_SURROGATE.search(text):
+                return name
     return None
 
 
@@ -96,6 +114,8 @@ def _check_fields(obj: dict) -> None:
                            code="unknown_field")
     if "id" not in obj:
         raise InvalidInput("every line needs an \"id\"", code="missing_id")
+    if isinstance(obj["id"], str) and _LONE_SURROGATE.search(obj["id"]):
+        _refuse_surrogate("id")
     item_id = _echo_id(obj)
     if item_id is None or item_id == "":
         raise InvalidInput("\"id\" must be a non-empty string", code="wrong_type")
@@ -109,6 +129,14 @@ def _check_fields(obj: dict) -> None:
     chapter = obj.get("chapter")
     if chapter is not None and (not isinstance(chapter, int) or isinstance(chapter, bool)):
         raise InvalidInput("\"chapter\" must be a whole number", code="wrong_type")
+    bad = _surrogate_field(obj)
+    if bad is not None:
+        _refuse_surrogate(bad)
+
+
+def _refuse_surrogate(field: str) -> None:
+    raise InvalidInput(f"\"{field}\" holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not "
+                       "Unicode text; send valid surrogate pairs or the character itself", code="invalid_text")
 
 
 def item_from_object(obj: dict) -> ContentItem:
@@ -134,13 +162,24 @@ def decode_line(raw: bytes) -> dict:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"line is not valid UTF-8 (byte {exc.start})", code="invalid_utf8") from None
+    text = text.removeprefix("\ufeff")  # files saved by some editors start with a BOM
     try:
-        obj = orjson.loads(text.removeprefix("\ufeff"))  # files saved by some editors start with a BOM
+        obj = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        raise InvalidInput(f"line is not valid JSON ({exc})", code="invalid_json") from None
+        obj = _with_lone_surrogates(text, exc)
     if not isinstance(obj, dict):
         raise InvalidInput("each line must be a JSON object", code="not_an_object")
     return obj
+
+
+def _with_lone_surrogates(text: str, error: orjson.JSONDecodeError) -> Any:
+    """orjson refuses a lone ``\\ud800`` escape that JSON itself allows; read such a line with the standard
+    parser so the item's fields can be checked (``invalid_text``, with the id echoed) instead of calling a valid
+    line malformed. Anything else the standard parser also refuses is ``invalid_json``."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise InvalidInput(f"line is not valid JSON ({error})", code="invalid_json") from None
 
 
 def screen_line(screener: Screener, raw: bytes) -> dict:
