@@ -28,6 +28,7 @@ MIN_DB_INT = -(2**63)
 MAX_ID = 2**31 - 1
 MIN_ID = -(2**31)
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # valid in JSON (``"\\ud800"``) and in a str, but not Unicode text
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 

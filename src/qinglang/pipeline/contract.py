@@ -9,12 +9,12 @@ used); or ``{"id", "error": "<code>: <message>"}``.
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from qinglang.domain import ContentItem, DetectorOutcome, ImageRef
+from qinglang.domain.values import LONE_SURROGATE
 from qinglang.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -83,13 +83,10 @@ def error_line(item_id: Any, code: str, message: str) -> dict:
     return {"id": item_id, "error": f"{code}: {message}"}
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # valid JSON (``"\\ud800"``), but not Unicode text
-
-
 def _echo_id(obj: Any) -> Any:
     if isinstance(obj, dict):
         value = obj.get("id")
-        if isinstance(value, str) and not _LONE_SURROGATE.search(value):
+        if isinstance(value, str) and not LONE_SURROGATE.search(value):
             return value
         if isinstance(value, int) and not isinstance(value, bool):
             return value
@@ -99,10 +96,10 @@ def _echo_id(obj: Any) -> Any:
 def _surrogate_field(obj: dict) -> str | None:
     """The first field whose string (or list item) holds a lone surrogate: it cannot be screened, shown as
     evidence or written out as UTF-8."""
-    for name in ("id", *_STRING_FIELDS, *_LIST_FIELDS):
+    for name in (*_STRING_FIELDS, *_LIST_FIELDS):
         value = obj.get(name)
         for text in value if isinstance(value, list) else (value,):
-            if isinstance(text, str) and _LONE_SURROGATE.search(text):
+            if isinstance(text, str) and LONE_SURROGATE.search(text):
                 return name
     return None
 
@@ -114,7 +111,7 @@ def _check_fields(obj: dict) -> None:
                            code="unknown_field")
     if "id" not in obj:
         raise InvalidInput("every line needs an \"id\"", code="missing_id")
-    if isinstance(obj["id"], str) and _LONE_SURROGATE.search(obj["id"]):
+    if isinstance(obj["id"], str) and LONE_SURROGATE.search(obj["id"]):
         _refuse_surrogate("id")
     item_id = _echo_id(obj)
     if item_id is None or item_id == "":

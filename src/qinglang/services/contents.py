@@ -102,12 +102,13 @@ def submit_content(
             return SubmitResult(record=replay, replayed=True)
         _require_account(session, submission.account_id)
         standing = account_standing(session, submission.account_id)
-    result = screening.screen(submission.to_item(), standing)
-    fp = fingerprint(content_text(submission.to_item()))  # CPU work, kept out of the transaction
+    item = submission.to_item()  # decodes and hashes every data: image once
+    result = screening.screen(item, standing)
+    fp = fingerprint(content_text(item))  # CPU work, kept out of the transaction
     kept = article_images.prepare(submission.images) if review_sla_hours is not None else ()
     try:
         with transaction(sessions) as session:
-            row = _store(session, submission, content_hash, result, fp, actor=actor)
+            row = _store(session, submission, item, content_hash, result, fp, actor=actor)
             if review_sla_hours is not None:
                 article_images.store(session, kept)  # the case page shows the article's own images
                 cases.open_for_decision(session, submission.content_id, result.decision, sla_hours=review_sla_hours,
@@ -176,7 +177,8 @@ def _status_reason(session: Session, account: AccountRow) -> str:
 
 
 def _store(
-    session: Session, sub: ContentSubmission, content_hash: str, result: Any, fp: Any, *, actor: str
+    session: Session, sub: ContentSubmission, item: ContentItem, content_hash: str, result: Any, fp: Any, *,
+    actor: str,
 ) -> ContentVersionRow:
     """Write the version, its signals, drainage edges, text fingerprint, decision, shadow difference and audit
     events; a chapter refreshes its book's roll-up."""
@@ -188,7 +190,7 @@ def _store(
     records.add_signals(session, row.pk, result.decision)
     ok_signals = [s for o in result.decision.outcomes if o.status == "ok" for s in o.signals]
     drainage.record_edges(session, row.pk, sub.account_id, ok_signals)
-    quality.assess_version(session, row, sub.to_item(), ok_signals)
+    quality.assess_version(session, row, item, ok_signals)
     similarity.store_fingerprint(session, row.pk, fp)
     decision = records.add_decision(session, row.pk, result.decision)
     made = {

@@ -68,10 +68,7 @@ def held(row: LicenceRow) -> HeldLicence:
 
 
 def get_licence(session: Session, licence_id: int, *, fresh: bool = False) -> LicenceRow:
-    stmt = select(LicenceRow).where(LicenceRow.id == licence_id)
-    if fresh:
-        stmt = stmt.execution_options(populate_existing=True)
-    row = session.execute(stmt).scalar_one_or_none()
+    row = session.get(LicenceRow, licence_id, populate_existing=fresh)
     if row is None:
         raise NotFound(f"no licence {licence_id}", code="licence_not_found")
     return row

@@ -77,10 +77,7 @@ def assess_account(session: Session, account_id: str, ctx: QualificationContext,
 
 
 def _account(session: Session, account_id: str, *, fresh: bool) -> AccountRow:
-    stmt = select(AccountRow).where(AccountRow.id == account_id)
-    if fresh:
-        stmt = stmt.execution_options(populate_existing=True)
-    account = session.execute(stmt).scalar_one_or_none()
+    account = session.get(AccountRow, account_id, populate_existing=fresh)
     if account is None:
         raise NotFound(f"account {account_id!r} does not exist", code="account_not_found")
     return account

@@ -52,10 +52,7 @@ class Advanced:
 
 
 def get_case(session: Session, case_id: int, *, fresh: bool = False) -> Case:
-    stmt = select(Case).where(Case.id == case_id)
-    if fresh:
-        stmt = stmt.execution_options(populate_existing=True)
-    case = session.execute(stmt).scalar_one_or_none()
+    case = session.get(Case, case_id, populate_existing=fresh)
     if case is None:
         raise NotFound(f"no case {case_id}", code="case_not_found")
     return case
