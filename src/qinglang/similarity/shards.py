@@ -1,0 +1,90 @@
+"""A near-duplicate search split into shards, so a batch engine can run it on many workers.
+
+A sweep looks for one seed's near-duplicates among every stored fingerprint. Rather than build one index over
+the whole corpus in one process, :func:`search_shard` takes one chunk of stored entries — each with its corpus
+*position* (its place in the whole corpus's order), its key and its stored fingerprint — decodes them, indexes
+them in a :class:`~qinglang.similarity.TextIndex` of their own and searches it for the seed. :func:`merge`
+puts the shards' matches back in the one index's order.
+
+Sharding changes nothing in the answer: whether two windows share an LSH bucket depends on those two windows
+alone, and each candidate is scored exactly, so a seed meets the same candidates and keeps the same matches
+shard by shard as in one index; ties are broken by corpus position, as one index breaks them by insertion
+order. An entry stored without a current fingerprint carries its text instead: the shard fingerprints it and
+returns the new fingerprint so the caller can store it (the index heals itself, as ``corpus_index`` does). A
+stored fingerprint that cannot be decoded is reported by position, for the caller to refingerprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from qinglang.similarity.encoding import decode
+from qinglang.similarity.fingerprints import SCHEME, Resemblance, TextFingerprint, fingerprint
+from qinglang.similarity.index import DEFAULT_RULE, Match, NearDuplicateRule, TextIndex
+
+
+@dataclass(frozen=True, slots=True)
+class ShardEntry:
+    """One stored text: its corpus position, key, stored fingerprint (``None`` or another scheme: use ``text``)."""
+
+    position: int
+    key: Hashable
+    stored: bytes | None = None
+    scheme: str | None = None
+    text: str | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.stored is not None and self.scheme == SCHEME
+
+
+@dataclass
+class ShardResult:
+    """A shard's matches as ``(position, key, resemblance)``, the fingerprints it made, the entries it could not
+    decode."""
+
+    matches: list[tuple[int, Hashable, Resemblance]] = field(default_factory=list)
+    made: list[tuple[int, TextFingerprint]] = field(default_factory=list)
+    undecodable: list[int] = field(default_factory=list)
+
+
+def _fingerprint_of(entry: ShardEntry, result: ShardResult) -> TextFingerprint | None:
+    if entry.current:
+        try:
+            return decode(entry.stored)
+        except ValueError:
+            if entry.text is None:
+                result.undecodable.append(entry.position)
+                return None
+    fp = fingerprint(entry.text or "")
+    result.made.append((entry.position, fp))
+    return fp
+
+
+def search_shard(seed: TextFingerprint, rule: NearDuplicateRule, entries: list[ShardEntry]) -> ShardResult:
+    """The near-duplicates of ``seed`` among ``entries`` (pure: runs on any worker)."""
+    result = ShardResult()
+    index, positions = TextIndex(rule), []
+    for entry in entries:
+        fp = _fingerprint_of(entry, result)
+        if fp is not None:
+            index.add(len(positions), fp)
+            positions.append(entry)
+    for local, r in index.scores(seed):
+        if rule.holds(r):
+            entry = positions[local]
+            result.matches.append((entry.position, entry.key, r))
+    return result
+
+
+def merge(found: Iterable[tuple[int, Hashable, Resemblance]]) -> list[Match]:
+    """Shards' matches best first, as one index orders them: containment, then similarity, then position."""
+    ordered = sorted(found, key=lambda m: (-m[2].containment, -m[2].similarity, m[0]))
+    return [Match(key, r.similarity, r.containment) for _, key, r in ordered]
+
+
+def search_all(seed: TextFingerprint, entries: list[ShardEntry], rule: NearDuplicateRule = DEFAULT_RULE,
+               ) -> list[Match]:
+    """The same search in one shard, in this process (for tests and small corpora)."""
+    return merge(search_shard(seed, rule, entries).matches)
