@@ -97,8 +97,8 @@ def load_corpus(
             continue
         item_id, fp = parsed
         if item_id in seen:
-            message = f"id {item_id!r} appears twice in the corpus; ids must be unique"
-            load.errors.append((number, error_line(item_id, "duplicate_id", message)))
+            twice = InvalidInput(f"id {item_id!r} appears twice in the corpus; ids must be unique", code="duplicate_id")
+            load.errors.append((number, error_line(item_id, twice.code, twice.message)))
             continue
         seen.add(item_id)
         load.index.add(item_id, fp)
