@@ -139,7 +139,7 @@ def _sweep(engine, blobs: list[bytes]) -> dict:
     from qinglang.similarity import DEFAULT_RULE, SCHEME, fingerprint
     from qinglang.similarity.shards import ShardEntry, merge, search_shard
 
-    entries = [ShardEntry(n, n, blob, SCHEME) for n, blob in enumerate(blobs)]
+    entries = [ShardEntry(n, blob, SCHEME) for n, blob in enumerate(blobs)]
     chunks = [entries[i : i + CHUNK * 5] for i in range(0, len(entries), CHUNK * 5)]
     runs = []
     for s in range(SWEEP_SEEDS):
@@ -148,7 +148,7 @@ def _sweep(engine, blobs: list[bytes]) -> dict:
         found = []
         for result in engine.map_chunks(partial(search_shard, seed, DEFAULT_RULE), chunks):
             found += result.matches
-        matches = merge(found)
+        matches = merge(found, range(len(blobs)))
         runs.append({"seconds": round(time.perf_counter() - started, 1), "near_duplicates": len(matches)})
     return {"stored_fingerprints": len(blobs), "engine": engine.describe(), "runs": runs}
 

@@ -86,14 +86,10 @@ def corpus_index(session: Session) -> TextIndex:
     return index
 
 
-def _entries(rows) -> list[ShardEntry]:
-    entries = []
-    for position, (version, stored) in enumerate(rows):
-        key = IndexedVersion(version.pk, version.content_id, version.account_id)
-        current = stored is not None and stored.scheme == SCHEME
-        entries.append(ShardEntry(position, key, stored.data if current else None, stored.scheme if current else None,
-                                  None if current else version_text(version)))
-    return entries
+def _entry(position: int, version: ContentVersionRow, stored: TextFingerprintRow | None) -> ShardEntry:
+    if stored is not None and stored.scheme == SCHEME:
+        return ShardEntry(position, stored.data, stored.scheme)
+    return ShardEntry(position, text=version_text(version))
 
 
 def near_duplicates(session: Session, fp: TextFingerprint, batch: Any | None = None) -> list[Match]:
@@ -101,7 +97,7 @@ def near_duplicates(session: Session, fp: TextFingerprint, batch: Any | None = N
     searched in shards on the engine ``batch`` names (``None``: in this process). Fingerprints a shard had to
     make are stored, as ``corpus_index`` does."""
     rows = _newest_versions(session)
-    entries = _entries(rows)
+    entries = [_entry(position, version, stored) for position, (version, stored) in enumerate(rows)]
     batch = batch if batch is not None else BatchSettings(workers=1)
     found, made, undecodable = [], [], []
     with open_engine(batch) as engine:
@@ -111,13 +107,13 @@ def near_duplicates(session: Session, fp: TextFingerprint, batch: Any | None = N
             undecodable += result.undecodable
     for position in undecodable:  # damaged in storage: fingerprint the text again, here
         version = rows[position][0]
-        again = [ShardEntry(position, entries[position].key, text=version_text(version))]
+        again = [ShardEntry(position, text=version_text(version))]
         result = search_shard(fp, DEFAULT_RULE, again)
         found += result.matches
         made += result.made
     for position, new in made:
         store_fingerprint(session, rows[position][0].pk, new)
-    return merge(found)
+    return merge(found, [IndexedVersion(v.pk, v.content_id, v.account_id) for v, _ in rows])
 
 
 def _chunks(entries: list[ShardEntry], size: int):

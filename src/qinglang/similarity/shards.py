@@ -2,9 +2,10 @@
 
 A sweep looks for one seed's near-duplicates among every stored fingerprint. Rather than build one index over
 the whole corpus in one process, :func:`search_shard` takes one chunk of stored entries — each with its corpus
-*position* (its place in the whole corpus's order), its key and its stored fingerprint — decodes them, indexes
-them in a :class:`~qinglang.similarity.TextIndex` of their own and searches it for the seed. :func:`merge`
-puts the shards' matches back in the one index's order.
+*position* (its place in the whole corpus's order) and its stored fingerprint — decodes them, indexes them in
+a :class:`~qinglang.similarity.TextIndex` of their own and searches it for the seed. :func:`merge` puts the
+shards' matches back in the one index's order and names them by the caller's keys; only positions travel to
+the workers and back.
 
 Sharding changes nothing in the answer: whether two windows share an LSH bucket depends on those two windows
 alone, and each candidate is scored exactly, so a seed meets the same candidates and keeps the same matches
@@ -16,20 +17,19 @@ stored fingerprint that cannot be decoded is reported by position, for the calle
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from qinglang.similarity.encoding import decode
 from qinglang.similarity.fingerprints import SCHEME, Resemblance, TextFingerprint, fingerprint
-from qinglang.similarity.index import DEFAULT_RULE, Match, NearDuplicateRule, TextIndex
+from qinglang.similarity.index import Match, NearDuplicateRule, TextIndex
 
 
 @dataclass(frozen=True, slots=True)
 class ShardEntry:
-    """One stored text: its corpus position, key, stored fingerprint (``None`` or another scheme: use ``text``)."""
+    """One stored text: its corpus position, stored fingerprint (``None`` or another scheme: use ``text``)."""
 
     position: int
-    key: Hashable
     stored: bytes | None = None
     scheme: str | None = None
     text: str | None = None
@@ -41,10 +41,10 @@ class ShardEntry:
 
 @dataclass
 class ShardResult:
-    """A shard's matches as ``(position, key, resemblance)``, the fingerprints it made, the entries it could not
+    """A shard's matches as ``(position, resemblance)``, the fingerprints it made, the entries it could not
     decode."""
 
-    matches: list[tuple[int, Hashable, Resemblance]] = field(default_factory=list)
+    matches: list[tuple[int, Resemblance]] = field(default_factory=list)
     made: list[tuple[int, TextFingerprint]] = field(default_factory=list)
     undecodable: list[int] = field(default_factory=list)
 
@@ -73,18 +73,12 @@ def search_shard(seed: TextFingerprint, rule: NearDuplicateRule, entries: list[S
             positions.append(entry)
     for local, r in index.scores(seed):
         if rule.holds(r):
-            entry = positions[local]
-            result.matches.append((entry.position, entry.key, r))
+            result.matches.append((positions[local].position, r))
     return result
 
 
-def merge(found: Iterable[tuple[int, Hashable, Resemblance]]) -> list[Match]:
-    """Shards' matches best first, as one index orders them: containment, then similarity, then position."""
-    ordered = sorted(found, key=lambda m: (-m[2].containment, -m[2].similarity, m[0]))
-    return [Match(key, r.similarity, r.containment) for _, key, r in ordered]
-
-
-def search_all(seed: TextFingerprint, entries: list[ShardEntry], rule: NearDuplicateRule = DEFAULT_RULE,
-               ) -> list[Match]:
-    """The same search in one shard, in this process (for tests and small corpora)."""
-    return merge(search_shard(seed, rule, entries).matches)
+def merge(found: Iterable[tuple[int, Resemblance]], keys: Sequence[Hashable]) -> list[Match]:
+    """Shards' matches best first, as one index orders them (containment, then similarity, then position), each
+    under ``keys[position]``."""
+    ordered = sorted(found, key=lambda m: (-m[1].containment, -m[1].similarity, m[0]))
+    return [Match(keys[position], r.similarity, r.containment) for position, r in ordered]
