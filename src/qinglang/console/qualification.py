@@ -13,9 +13,9 @@ from qinglang.console.guard import AnyUser, ConsoleRoute, Reviewer
 from qinglang.console.i18n import pick_lang
 from qinglang.console.render import render
 from qinglang.services.qualification import excellent, licences, operators, pages, submissions
-from qinglang.services.statistics.dashboard import parse_range
 from qinglang.services.qualification.context import context_for
 from qinglang.services.qualification.views import licence_view
+from qinglang.services.statistics.dashboard import parse_range
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 
