@@ -96,6 +96,13 @@ def test_the_original_is_listed_and_the_copy_left_out_as_a_duplicate(browser, st
     assert sorted(r["content_id"] for r in rows) == ["ch-43", "ch-7"]
     assert {r["content_id"]: r["originality"] for r in rows}["ch-43"] == "1.00"
 
+    api = client.get("/v1/excellent-works").json()  # the same list through the API
+    assert [w["content_id"] for w in api["works"]] == listed and api["left_out"] == {"duplicate": 1}
+    assert api["left_out_works"] == [{"content_id": "ch-43-copy", "account_id": "acc-mover", "reason": "duplicate",
+                                      "duplicate_of": "ch-43"}]
+    reversed_range = client.get("/v1/excellent-works", params={"from": "2026-05-02", "to": "2026-05-01"})
+    assert (reversed_range.status_code, reversed_range.json()["error"]["code"]) == (422, "dashboard_range_reversed")
+
     page.click("header a.lang")
     page.wait_for_selector("#excellent-works")
     assert "copies earlier content of another account" in page.text_content("#left-out-works")
