@@ -1,12 +1,14 @@
 """Originality on SQLite and PostgreSQL: the worker measures each new version against earlier content of other
 accounts in the near-duplicate index, re-scores its quality, names the work it copies and updates the account's
-credit; four workers at once measure every version exactly once."""
+credit; four workers at once measure every version exactly once; the excellent list of the period holds the
+originals and leaves the copies out."""
 
 from __future__ import annotations
 
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from sqlalchemy import func, select
 from qinglang.config import ScreeningSettings
 from qinglang.pipeline import Screener
 from qinglang.services.contents import ContentSubmission, submit_content
-from qinglang.services.qualification import originality
+from qinglang.services.qualification import excellent, originality
 from qinglang.services.screening import ScreeningService
 from qinglang.storage.db import transaction
 from qinglang.storage.tables.core import AccountRow, AuditEventRow, ContentVersionRow, OperatorRow
@@ -104,3 +106,21 @@ def test_four_workers_at_once_measure_each_version_once(world):
         done = list(pool.map(work, range(4)))
     assert sum(done) == 5 and _measured_events(world) == 5
     assert all(r.originality_state == "measured" for r in _quality(world).values())
+
+
+def test_the_excellent_list_holds_the_originals_and_leaves_the_copies_out(world):
+    today = datetime.now(UTC).date()
+    with transaction(world) as s:
+        before = excellent.excellent_page(s, today - timedelta(days=1), today + timedelta(days=1), "UTC")
+        assert before.result.works == () and before.result.left_out == {"originality_unknown": 5}
+        originality.measure_pending(s, limit=100)
+    with transaction(world) as s:
+        page = excellent.excellent_page(s, today - timedelta(days=1), today + timedelta(days=1), "UTC")
+        earlier = excellent.excellent_page(s, today - timedelta(days=30), today - timedelta(days=2), "UTC")
+    assert sorted(w.content_id for w in page.result.works) == ["orig", "own", "repost"]
+    assert page.result.left_out == {"duplicate": 2}
+    assert {(w.content_id, w.duplicate_of) for w in page.result.left_out_works} == {("copy", "orig"), ("clone", "orig")}
+    assert page.titles["orig"] == "第三十一章"
+    assert earlier.result.works == () and earlier.result.left_out == {}
+    rows = excellent.to_csv(page).lstrip("\ufeff").splitlines()
+    assert rows[0].startswith("rank,content_id") and len(rows) == 4
