@@ -129,7 +129,7 @@ def _left_out(c: WorkCandidate, why: str) -> LeftOutWork:
 
 
 def _reasons(q: QualityAssessment | QualitySummary) -> tuple[Reason, ...]:
-    head = Reason("excellent_work", f"质量分 {q.score:g}（{q.band.value}），无标题党、引流或广告问题",
+    head = Reason("excellent_work", f"质量分 {q.score:g}（{q.band.zh}），无标题党、引流或广告问题",
                   f"quality score {q.score:g} ({q.band.value}), with no bait title, drainage or ads",
                   {"score": q.score})
     return (head, *(c.reason for c in q.components if c.points > 0))

@@ -52,6 +52,11 @@ class QualityBand(StrEnum):
     FAIR = "fair"
     POOR = "poor"
 
+    @property
+    def zh(self) -> str:
+        """The band's name in Chinese, for reasons shown to editors."""
+        return {"excellent": "优", "good": "良", "fair": "中", "poor": "差"}[self.value]
+
 
 class QualityFlag(StrEnum):
     BAIT_TITLE = "bait_title"
