@@ -135,3 +135,15 @@ def test_a_bad_ray_address_is_refused_in_seconds_even_beside_a_running_ray(local
     result = CliRunner().invoke(cli, ["similar", "--corpus", str(corpus), "--query", str(corpus), "--output", "-"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"batch_engine_unavailable: cannot reach the Ray cluster at {address}" in result.output
+
+
+def test_qinglang_similar_on_ray_writes_what_it_writes_on_the_local_pool(local_ray, tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(b"\n".join(_lines()) + b"\n")
+    args = ["similar", "--corpus", str(corpus), "--query", str(corpus), "--output", "-"]
+    monkeypatch.setenv("QINGLANG_BATCH__CHUNK_SIZE", "2")
+    pooled = CliRunner().invoke(cli, args)
+    monkeypatch.setenv("QINGLANG_BATCH__ENGINE", "ray")
+    on_ray = CliRunner().invoke(cli, args)
+    assert pooled.exit_code == on_ray.exit_code == 0, on_ray.output
+    assert on_ray.stdout == pooled.stdout and len(on_ray.stdout.splitlines()) == len(_lines())
