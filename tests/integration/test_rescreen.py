@@ -4,6 +4,7 @@ measured against the cases people closed; nothing is written."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from review_support import REVIEW, make_user, sessions_for
 from sqlalchemy import func, select
 
 from qinglang.cli.main import cli
-from qinglang.config import ScreeningSettings
+from qinglang.config import BatchSettings, ScreeningSettings
 from qinglang.domain.review import CaseSource, TargetKind
 from qinglang.errors import InvalidInput
 from qinglang.pipeline import Screener
@@ -156,3 +157,38 @@ def test_a_candidate_model_folder_is_loaded_once_and_a_missing_one_is_refused(wo
     with pytest.raises(ConfigError) as exc:
         rescreen.build_candidate(LEXICON_ONLY, model_dir=tmp_path)
     assert exc.value.code == "model_not_found"
+
+
+# --- on the batch engine --------------------------------------------------------------------------------------
+
+POOL = BatchSettings(engine="local", workers=2)
+RAY = BatchSettings(engine="ray", workers=2)
+
+
+def test_a_rescreen_on_the_local_pool_tallies_what_one_process_tallies(world, extra_terms):
+    candidate = rescreen.build_candidate(LEXICON_ONLY, extra_terms=extra_terms)
+    here = rescreen.rescreen(world, candidate, page_size=2).to_dict()
+    pages = []
+    pooled = rescreen.rescreen(world, candidate, page_size=2, batch=POOL, on_page=pages.append).to_dict()
+    assert pooled == here and here["changed"] == 3 and pages == [2, 2, 1]
+
+
+def test_the_candidate_travels_with_its_files_so_workers_need_none_of_the_callers(world, extra_terms, tmp_path):
+    """The candidate's term list and model folder are carried as contents: deleted after the candidate is built,
+    fresh pool workers still build the same detectors from what the candidate carries."""
+    from qinglang.detectors.classifier.linear import DEFAULT_MODEL_DIR
+
+    model = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, model, ignore=shutil.ignore_patterns("__pycache__"))
+    candidate = rescreen.build_candidate(LEXICON_ONLY, extra_terms=extra_terms)
+    with_model = rescreen.build_candidate(LEXICON_ONLY, model_dir=model)
+    extra_terms.unlink()
+    shutil.rmtree(model)
+    assert rescreen.rescreen(world, candidate, page_size=2, batch=POOL).changed == 3
+    assert rescreen.rescreen(world, with_model, page_size=2, batch=POOL).to_dict()["scanned"] == 5
+
+
+def test_a_rescreen_on_ray_tallies_what_one_process_tallies(world, extra_terms, local_ray):
+    candidate = rescreen.build_candidate(LEXICON_ONLY, extra_terms=extra_terms)
+    here = rescreen.rescreen(world, candidate, page_size=2).to_dict()
+    assert rescreen.rescreen(world, candidate, page_size=2, batch=RAY).to_dict() == here

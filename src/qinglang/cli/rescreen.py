@@ -80,7 +80,7 @@ def rescreen_command(policy_path, extra_terms, lexicon_path, model_dir, since, u
     sessions = open_sessions(settings)
     bar = _bar(rescreen.count(sessions, scope))
     tally = rescreen.rescreen(sessions, candidate, scope, page_size=page_size, max_changes=max_changes,
-                              on_page=bar.update if bar is not None else None)
+                              on_page=bar.update if bar is not None else None, batch=settings.batch)
     if bar is not None:
         bar.close()
     body = tally.to_dict()

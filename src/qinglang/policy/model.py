@@ -84,6 +84,11 @@ class Rule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "triggers", required_refs(self.when))
 
+    def __reduce__(self):
+        """Pickled without its compiled condition (closures, which do not pickle): a policy sent to another
+        process (a batch engine's worker) compiles its rules there on first use."""
+        return (Rule, (self.id, self.when, self.verdict, self.category, self.label, self.description, self.line))
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:

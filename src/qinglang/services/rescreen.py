@@ -11,18 +11,22 @@ For each stored content (the newest version of each, narrowed by time, account o
    a case on the content was closed as ``violation`` or ``no_violation`` (:mod:`qinglang.domain.rescreen`).
 
 Versions are read in pages of ``page_size`` rows by primary key, each page in its own short transaction, so
-memory stays bounded and no lock is held while detectors run. Nothing is written: not decisions, not audit
-events (a rescreen changes no state).
+memory stays bounded and no lock is held while detectors run. Each page is one chunk of the batch engine
+(``batch`` settings: this process by default, a local pool or Ray when given): the replay itself is
+:mod:`qinglang.pipeline.replay`, pure, and the candidate travels to the workers as data (its files' contents
+included), so every engine gives the same tally. Nothing is written: not decisions, not audit events (a rescreen
+changes no state).
 """
 
 from __future__ import annotations
 
 import csv
-import tempfile
+import io
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,27 +35,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.domain import DetectorOutcome, Evidence, Signal
 from qinglang.domain.model import ContentItem
-from qinglang.domain.rescreen import Replayed, Tally
+from qinglang.domain.rescreen import Tally
 from qinglang.domain.review import CaseOutcome, TargetKind
+from qinglang.engine import inline_engine, open_engine
 from qinglang.errors import InvalidInput
-from qinglang.pipeline.prepare import prepare
-from qinglang.pipeline.screener import run_detector
-from qinglang.policy import Policy, default_policy, evaluate, load_policy
+from qinglang.pipeline.replay import Candidate, DetectorSpec, StoredVersion, detectors_of, replay_chunk
+from qinglang.policy import Policy, default_policy, load_policy
 from qinglang.storage.db import transaction
 from qinglang.storage.tables.core import ContentVersionRow, DecisionRow, SignalRow
 from qinglang.storage.tables.review import Case
 
 PAGE_SIZE = 500
 LEXICON_COLUMNS = ("term", "category", "sublabel", "severity", "source", "variant_of")
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """What a rescreen tries: a policy (``None``: the live one) and detectors that replace the live ones."""
-
-    policy: Policy
-    detectors: tuple[Any, ...] = ()  # loaded Detector instances, by name replacing the stored outcomes
-    describe: str = "the live policy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,33 +82,31 @@ def build_candidate(screening: Any, *, policy_path: Path | None = None, extra_te
         detectors.append(_lexicon(screening, extra_terms, lexicon_path))
         parts.append(f"lexicon {'+ ' + extra_terms.name if extra_terms else lexicon_path.name}")
     if model_dir is not None:
-        detectors.append(_detector(screening, "classifier", {"model_dir": str(model_dir)}))
+        detectors.append(DetectorSpec.with_folder("classifier", _config(screening, "classifier"), "model_dir",
+                                                  Path(model_dir)))
         parts.append(f"model {model_dir}")
-    return Candidate(policy, tuple(detectors), ", ".join(parts))
+    candidate = Candidate(policy, tuple(detectors), ", ".join(parts))
+    detectors_of(candidate)  # a bad file fails here, once, not as a failed outcome per item
+    return candidate
 
 
-def _detector(screening: Any, name: str, overrides: dict[str, Any]) -> Any:
-    from qinglang.detectors.registry import create_detector
-
-    detector = create_detector(name, {**screening.detector_config.get(name, {}), **overrides})
-    detector.ensure_loaded()  # a bad file fails here, once, not as a failed outcome per item
-    return detector
+def _config(screening: Any, name: str) -> dict[str, Any]:
+    return dict(screening.detector_config.get(name, {}))
 
 
-def _lexicon(screening: Any, extra: Path | None, replacement: Path | None) -> Any:
+def _lexicon(screening: Any, extra: Path | None, replacement: Path | None) -> DetectorSpec:
+    config = _config(screening, "lexicon")
     if replacement is not None:
-        return _detector(screening, "lexicon", {"lexicon_path": str(replacement)})
+        return DetectorSpec.with_file("lexicon", config, "lexicon_path", "lexicon.tsv", Path(replacement).read_bytes())
     from qinglang.detectors.lexicon.detector import HERE, read_terms
 
-    configured = screening.detector_config.get("lexicon", {}).get("lexicon_path")
+    configured = config.get("lexicon_path")
     terms = read_terms(Path(configured) if configured else HERE / "lexicon.tsv") + read_terms(extra)
-    with tempfile.TemporaryDirectory(prefix="qinglang-rescreen-") as folder:
-        merged = Path(folder) / "lexicon.tsv"
-        with merged.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
-            writer.writerow(LEXICON_COLUMNS)
-            writer.writerows((t.term, t.category, t.sublabel, t.severity, t.source, t.variant_of) for t in terms)
-        return _detector(screening, "lexicon", {"lexicon_path": str(merged)})
+    merged = io.StringIO(newline="")
+    writer = csv.writer(merged, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\r\n")
+    writer.writerow(LEXICON_COLUMNS)
+    writer.writerows((t.term, t.category, t.sublabel, t.severity, t.source, t.variant_of) for t in terms)
+    return DetectorSpec.with_file("lexicon", config, "lexicon_path", "lexicon.tsv", merged.getvalue().encode("utf-8"))
 
 
 # --- reading pages -------------------------------------------------------------------------------------------
@@ -139,15 +132,7 @@ def count(sessions: sessionmaker[Session], scope: Scope) -> int:
         return session.scalar(_scoped(select(func.count()).select_from(ContentVersionRow), scope)) or 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Stored:
-    row: ContentVersionRow
-    outcomes: list[DetectorOutcome]
-    decision: DecisionRow | None
-    human: str | None
-
-
-def _pages(sessions: sessionmaker[Session], scope: Scope, page_size: int) -> Iterator[list[_Stored]]:
+def _pages(sessions: sessionmaker[Session], scope: Scope, page_size: int) -> Iterator[list[StoredVersion]]:
     after = 0
     while True:
         with transaction(sessions) as session:
@@ -161,7 +146,7 @@ def _pages(sessions: sessionmaker[Session], scope: Scope, page_size: int) -> Ite
         yield page
 
 
-def _load(session: Session, rows: list[ContentVersionRow]) -> list[_Stored]:
+def _load(session: Session, rows: list[ContentVersionRow]) -> list[StoredVersion]:
     pks = [r.pk for r in rows]
     signals: dict[int, list[SignalRow]] = defaultdict(list)
     for s in session.scalars(select(SignalRow).where(SignalRow.content_version_id.in_(pks)).order_by(SignalRow.id)):
@@ -170,7 +155,13 @@ def _load(session: Session, rows: list[ContentVersionRow]) -> list[_Stored]:
         select(DecisionRow).where(DecisionRow.content_version_id.in_(pks), DecisionRow.decided_by == "policy")
         .order_by(DecisionRow.id))}
     human = _human_answers(session, {r.content_id for r in rows})
-    return [_Stored(r, _outcomes(signals[r.pk]), decisions.get(r.pk), human.get(r.content_id)) for r in rows]
+    return [_stored(r, signals[r.pk], decisions.get(r.pk), human.get(r.content_id)) for r in rows]
+
+
+def _stored(row: ContentVersionRow, signals: list[SignalRow], decision: DecisionRow | None,
+            human: str | None) -> StoredVersion:
+    return StoredVersion(row.pk, row.version, _item(row), tuple(_outcomes(signals)),
+                         decision.verdict if decision else "pass", decision.category if decision else "none", human)
 
 
 def _human_answers(session: Session, content_ids: set[str]) -> dict[str, str]:
@@ -212,29 +203,17 @@ def _item(row: ContentVersionRow) -> ContentItem:
                        book_id=row.book_id, chapter=row.chapter)
 
 
-def replay(candidate: Candidate, stored: _Stored) -> Replayed:
-    """One stored version through the candidate."""
-    outcomes = stored.outcomes
-    if candidate.detectors:
-        prepared = prepare(_item(stored.row))
-        replaced = {d.name: run_detector(d, prepared) for d in candidate.detectors}
-        outcomes = [o for o in outcomes if o.detector not in replaced] + list(replaced.values())
-    after = evaluate(candidate.policy, outcomes)
-    before = stored.decision
-    return Replayed(stored.row.pk, stored.row.content_id, stored.row.version,
-                    before.verdict if before else "pass", before.category if before else "none",
-                    after.verdict.value, after.category.value, tuple(after.rules), stored.human)
-
-
 def rescreen(sessions: sessionmaker[Session], candidate: Candidate, scope: Scope = Scope(), *,
              page_size: int = PAGE_SIZE, max_changes: int = 10_000,
-             on_page: Callable[[int], None] | None = None) -> Tally:
+             on_page: Callable[[int], None] | None = None, batch: Any | None = None) -> Tally:
     """Replay every stored content in ``scope`` through ``candidate``; returns the tally. ``on_page(n)`` is called
-    after each page with the number of contents it held (a progress bar)."""
+    after each page with the number of contents it held (a progress bar). ``batch`` (``BatchSettings``) runs the
+    pages on the batch engine it names; ``None`` replays them in this process."""
     tally = Tally(max_changes=max_changes)
-    for page in _pages(sessions, scope, page_size):
-        for stored in page:
-            tally.add(replay(candidate, stored))
-        if on_page is not None:
-            on_page(len(page))
+    with open_engine(batch) if batch is not None else inline_engine() as engine:
+        for replayed in engine.map_chunks(partial(replay_chunk, candidate), _pages(sessions, scope, page_size)):
+            for one in replayed:
+                tally.add(one)
+            if on_page is not None:
+                on_page(len(replayed))
     return tally
