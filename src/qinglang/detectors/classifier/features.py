@@ -150,6 +150,8 @@ _SYMBOL_SALT = 40
 def symbol_ngrams(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
     """``(doc, bucket)`` of the symbol view: each emoji or symbol of the folded raw text (framed by BOS/EOS),
     alone and as a bigram with each neighbour."""
+    if not _SYMBOL_RE.search("".join(raw)):  # one search for the many batches (a long text's windows) without any
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     docs, buckets = [], []
     for i, text in enumerate(raw):
         if not _SYMBOL_RE.search(text):
@@ -171,7 +173,7 @@ def symbol_ngrams(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np
     return np.concatenate(docs), np.concatenate(buckets)
 
 
-def _unit_block(doc: np.ndarray, bucket: np.ndarray, n: int, spec: FeatureSpec, norm: float = 1.0):
+def unit_block(doc: np.ndarray, bucket: np.ndarray, n: int, spec: FeatureSpec, norm: float = 1.0):
     """Bucket counts per doc as sorted COO triplets, sublinear if asked, each doc's row scaled to L2 ``norm``."""
     if n * spec.dim < 2**31:  # sorting 32-bit keys is about twice as fast
         keys = doc.astype(np.int32) * np.int32(spec.dim) + bucket.astype(np.int32)
@@ -195,7 +197,7 @@ def sparse_counts(
     ``texts``, plus, when ``spec.symbol_weight`` is set, the symbol block of ``raw`` (the texts before
     normalisation; defaults to ``texts``). A bucket can appear once in each block; consumers sum duplicates."""
     doc, bucket = hashed_ngrams(texts, spec)
-    rows, cols, values = _unit_block(doc, bucket, len(texts), spec)
+    rows, cols, values = unit_block(doc, bucket, len(texts), spec)
     return _with_symbols(rows, cols, values, texts if raw is None else raw, spec)
 
 
@@ -206,7 +208,7 @@ def _with_symbols(rows, cols, values, raw: Sequence[str], spec: FeatureSpec):
     sdoc, sbucket = symbol_ngrams(raw, spec)
     if not len(sdoc):
         return rows, cols, values
-    srows, scols, svalues = _unit_block(sdoc, sbucket, len(raw), spec, spec.symbol_weight)
+    srows, scols, svalues = unit_block(sdoc, sbucket, len(raw), spec, spec.symbol_weight)
     rows, cols, values = np.concatenate([rows, srows]), np.concatenate([cols, scols]), np.concatenate([values, svalues])
     order = np.argsort(rows, kind="stable")
     return rows[order], cols[order], values[order]
