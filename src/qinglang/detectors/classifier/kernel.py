@@ -21,7 +21,8 @@ from itertools import accumulate
 
 import numpy as np
 
-from qinglang.detectors.classifier.features import FeatureSpec, symbol_ngrams, unit_block
+from qinglang.detectors.classifier.features import SYMBOL_RANGES, SYMBOL_RE, SYMBOL_SALT, FeatureSpec
+from qinglang.text.charmap import fold
 
 _BOS, _EOS = 0x02, 0x03
 _CJK_BASE = 0x4E00
@@ -123,6 +124,56 @@ def _ngram_block(codes, offsets, pinyin, bits, max_order, pinyin_order, drop_mar
     return rows[:out], cols[:out], values[:out]
 
 
+def _symbol_block(codes, offsets, docs, lows, highs, bits, weight, table):  # pragma: no cover
+    """``(rows, cols, values)`` of the symbol view of folded texts ``codes[offsets[i]:offsets[i + 1]]`` whose rows
+    are ``docs[i]`` (increasing), each row scaled to L2 norm ``weight`` (compiled)."""
+    mul, gold = np.uint64(0x100000001B3), np.uint64(0x9E3779B97F4A7C15)
+    shift = np.uint64(64 - bits)
+    total = 3 * (offsets[-1] - offsets[0])
+    rows = np.empty(total, dtype=np.int64)
+    cols = np.empty(total, dtype=np.int64)
+    values = np.empty(total, dtype=np.float64)
+    out = 0
+    for t in range(len(docs)):
+        start, end = offsets[t], offsets[t + 1]
+        found = np.empty(3 * (end - start), dtype=np.int64)
+        k = 0
+        for i in range(start, end):
+            mid = np.uint64(codes[i])
+            symbol = False
+            for r in range(len(lows)):
+                symbol = symbol or (lows[r] <= mid <= highs[r])
+            if not symbol:
+                continue
+            left = np.uint64(codes[i - 1]) if i > start else np.uint64(_BOS)
+            right = np.uint64(codes[i + 1]) if i + 1 < end else np.uint64(_EOS)
+            for salt, h in ((0, mid), (1, left * mul + mid), (2, mid * mul + right)):
+                found[k] = np.int64(((h + np.uint64(SYMBOL_SALT + salt)) * gold) >> shift)
+                k += 1
+        for i in range(1, k):  # insertion sort: a text has few symbols
+            v, j = found[i], i - 1
+            while j >= 0 and found[j] > v:
+                found[j + 1] = found[j]
+                j -= 1
+            found[j + 1] = v
+        first, squares, i = out, 0.0, 0
+        while i < k:
+            j = i + 1
+            while j < k and found[j] == found[i]:
+                j += 1
+            v = table[j - i]
+            rows[out], cols[out], values[out] = docs[t], found[i], v
+            squares += v * v
+            out += 1
+            i = j
+        norm = np.sqrt(squares) / weight
+        if norm == 0:
+            norm = 1.0
+        for j in range(first, out):
+            values[j] = values[j] / norm
+    return rows[:out], cols[:out], values[:out]
+
+
 def _accumulate(rows, cols, values, weights, out):  # pragma: no cover
     """``out[rows[j]] += float32(values[j]) * weights[cols[j]]`` for each j in order (compiled)."""
     for j in range(len(rows)):
@@ -147,7 +198,8 @@ _KERNELS: dict[str, object] = {}
 
 def _kernel(name: str):
     if name not in _KERNELS:
-        _KERNELS[name] = _compile({"ngram_block": _ngram_block, "accumulate": _accumulate}[name])
+        _KERNELS[name] = _compile({"ngram_block": _ngram_block, "symbol_block": _symbol_block,
+                                   "accumulate": _accumulate}[name])
     return _KERNELS[name]
 
 
@@ -179,15 +231,33 @@ def ngram_block(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np
                                   len(texts) > 1, table)
 
 
+_LOWS = np.array([lo for lo, _ in SYMBOL_RANGES], dtype=np.uint64)
+_HIGHS = np.array([hi for _, hi in SYMBOL_RANGES], dtype=np.uint64)
+
+
+def symbol_block(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``(rows, cols, values)`` of the symbol view of ``raw``, None when no text has a symbol: equal to
+    ``unit_block(*symbol_ngrams(raw, spec), len(raw), spec, spec.symbol_weight)``."""
+    if not SYMBOL_RE.search("".join(raw)):  # one search for the many batches (a long text's windows) without any
+        return None
+    docs = [i for i, text in enumerate(raw) if SYMBOL_RE.search(text)]
+    folded = [fold(raw[i]) for i in docs]
+    lengths = list(map(len, folded))
+    offsets = np.fromiter(accumulate(lengths, initial=0), dtype=np.int64, count=len(folded) + 1)
+    codes = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32)
+    table = count_values(spec.sublinear, 3 * max(lengths))
+    return _kernel("symbol_block")(codes, offsets, np.array(docs, dtype=np.int64), _LOWS, _HIGHS, spec.bits,
+                                   spec.symbol_weight, table)
+
+
 def blocks(texts: Sequence[str], spec: FeatureSpec, raw: Sequence[str] | None = None) -> list[tuple]:
     """The feature blocks of prepared ``texts`` as ``(rows, cols, values)`` triplets, each sorted by row: the
-    n-gram block, then the symbol block of ``raw`` when the spec has one and a text has a symbol (numpy: few
-    texts do). :func:`sparse_counts` merges them; :func:`product` sums them in the merged order without merging."""
+    n-gram block, then the symbol block of ``raw`` when the spec has one and a text has a symbol.
+    :func:`sparse_counts` merges them; :func:`product` sums them in the merged order without merging."""
     out = [ngram_block(texts, spec)]
-    if spec.symbol_weight:
-        sdoc, sbucket = symbol_ngrams(texts if raw is None else raw, spec)
-        if len(sdoc):
-            out.append(unit_block(sdoc, sbucket, len(texts), spec, spec.symbol_weight))
+    symbols = symbol_block(texts if raw is None else raw, spec) if spec.symbol_weight else None
+    if symbols is not None and len(symbols[0]):
+        out.append(symbols)
     return out
 
 
@@ -216,3 +286,5 @@ def product(parts: Sequence[tuple], weights: np.ndarray, n: int) -> np.ndarray:
 def warm_up(spec: FeatureSpec, weights: np.ndarray) -> None:
     """Compile (or load from the disk cache) both kernels for these argument types, at model load."""
     product([ngram_block(["预热", "ab"], spec)], weights, 2)
+    if spec.symbol_weight:
+        symbol_block(["预热😀", "ab"], spec)
