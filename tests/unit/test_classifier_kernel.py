@@ -1,4 +1,4 @@
-"""The compiled feature and product loops give exactly the numbers of the numpy and scipy code they replace.
+"""The compiled window, feature and product loops give exactly the numbers of the numpy and scipy code they replace.
 
 The shipped model is not retrained, so "close" is not enough: every triplet (doc, bucket, value) and every logit
 must be equal bit for bit, on arbitrary text, for the shipped model's spec and for specs that exercise the
@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 
 from qinglang.detectors.classifier import features, kernel
-from qinglang.detectors.classifier.features import FeatureSpec, prepare
+from qinglang.detectors.classifier.features import FeatureSpec, fold_digits, prepare
 from qinglang.detectors.classifier.linear import load_model
-from qinglang.detectors.classifier.windows import prepared_windows
+from qinglang.detectors.classifier.windows import prepared_windows, window_plan, windows
+from qinglang.text.normalize import normalize
 
 MODEL = load_model()
 SPECS = {
@@ -90,3 +91,23 @@ def test_a_bucket_seen_more_often_than_the_first_table_holds_is_counted_exactly(
 def test_empty_and_marker_only_texts():
     for batch in ([""], ["", ""], ["\x02", "\x03\x02"], ["\x02"]):
         _assert_same(kernel.sparse_counts(batch, MODEL.spec), _reference(batch, MODEL.spec))
+
+
+SENTENCES = st.text(
+    st.one_of(st.sampled_from("。！？!?；;…\n”」』\"' \u3000\t色情加微信ab０１😀"), st.characters(exclude_categories=("Cs",))),
+    max_size=400,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SENTENCES, st.sampled_from([(200, 300, 60), (20, 30, 6), (5, 8, 3)]))
+def test_compiled_windows_equal_the_python_windows(text, sizes):
+    size, max_size, short = sizes
+    norm = normalize(text)
+    plan = window_plan(text, size=size, max_size=max_size, short=short)
+    if len(text) <= max_size:
+        assert plan is None
+        return
+    assert plan.spans == tuple(windows(norm.text, size=size, max_size=max_size, short=short))
+    assert plan.original == tuple(norm.original_span(s, e) for s, e in plan.spans)
+    assert plan.prepared == fold_digits(norm.text)

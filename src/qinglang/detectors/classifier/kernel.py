@@ -17,7 +17,9 @@ text (``tests/unit/test_classifier_kernel.py``).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
+from functools import cache
 from itertools import accumulate
 
 import numpy as np
@@ -114,8 +116,36 @@ def product(parts: Sequence[tuple], weights: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+@cache
+def character_classes() -> np.ndarray:
+    """A class per BMP code point for :func:`window_spans`: sentence end, closing quote, whitespace
+    (``str.isspace``, what ``str.strip`` removes; every whitespace character is in the BMP)."""
+    from qinglang.detectors.classifier.windows import CLOSING_QUOTES, SENTENCE_ENDS
+
+    classes = np.zeros(0x10000, dtype=np.uint8)
+    for c in range(0x10000):
+        if chr(c).isspace():
+            classes[c] |= 4
+    for ch in SENTENCE_ENDS:
+        classes[ord(ch)] |= 1
+    for ch in CLOSING_QUOTES:
+        classes[ord(ch)] |= 2
+    return classes
+
+
+def window_spans(text: str, origin: Sequence[int], size: int, max_size: int, short: int) -> list[list[int]]:
+    """``[start, end, original start, original end]`` of each window of a normalised ``text`` longer than
+    ``max_size``: the windows :func:`~qinglang.detectors.classifier.windows.windows` gives, in its order, and
+    their spans in the original text through the normaliser's ``origin`` map."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    offsets = np.frombuffer(origin, dtype=np.intc) if isinstance(origin, array) else np.asarray(origin, np.intc)
+    return _kernel("window_spans")(codes, character_classes(), size, max_size, short, offsets).tolist()
+
+
 def warm_up(spec: FeatureSpec, weights: np.ndarray) -> None:
     """Compile (or load from the disk cache) the loops for these argument types, at model load."""
     product([ngram_block(["预热", "ab"], spec)], weights, 2)
     if spec.symbol_weight:
         symbol_block(["预热😀", "ab"], spec)
+    text = "预热。" * 200
+    window_spans(text, array("i", range(len(text) + 1)), 200, 300, 60)

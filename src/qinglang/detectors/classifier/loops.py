@@ -198,3 +198,78 @@ def accumulate(rows, cols, values, weights, out):
         for m in range(weights.shape[1]):
             out[r, m] += a * weights[c, m]
     return first_half + second_half
+
+
+_END, _QUOTE, _SPACE = 1, 2, 4  # character classes of window_spans (see kernel.character_classes)
+
+
+@jit
+def _class(codes, classes, i):
+    c = codes[i]
+    return classes[c] if c < len(classes) else 0
+
+
+@jit
+def _add_sentence(codes, classes, start, end, size, max_size, pieces, count):
+    """sentence_spans' filter (whitespace-only sentences dropped) and windows' _hard_split of a long sentence:
+    the pieces of sentence ``[start, end)`` appended to ``pieces[count:]``; returns the new count."""
+    blank = True
+    for p in range(start, end):
+        if not _class(codes, classes, p) & _SPACE:
+            blank = False
+            break
+    if blank:
+        return count
+    if end - start <= max_size:
+        pieces[count, 0], pieces[count, 1] = start, end
+        return count + 1
+    pos = start
+    while True:  # size-character pieces with 25% overlap
+        pieces[count, 0], pieces[count, 1] = pos, min(pos + size, end)
+        count += 1
+        if pos + size >= end:
+            return count
+        pos += size * 3 // 4
+
+
+@jit
+def window_spans(codes, classes, size, max_size, short, origin):
+    """``windows(text)`` of a text longer than ``max_size``, as rows ``(start, end, original start, original
+    end)``: ``codes`` are the text's code points, ``classes`` a class per BMP code point, ``origin`` the
+    normaliser's map back to the original text."""
+    n = len(codes)
+    pieces = np.empty((n + 1, 2), dtype=np.int64)
+    count, start, i = 0, 0, 0
+    while i < n:  # sentence_spans: a run of sentence ends, then an optional closing quote, ends a sentence
+        if not _class(codes, classes, i) & _END:
+            i += 1
+            continue
+        end = i + 1
+        while end < n and _class(codes, classes, end) & _END:
+            end += 1
+        if end < n and _class(codes, classes, end) & _QUOTE:
+            end += 1
+        count = _add_sentence(codes, classes, start, end, size, max_size, pieces, count)
+        start = i = end
+    if start < n:
+        count = _add_sentence(codes, classes, start, n, size, max_size, pieces, count)
+    out = np.empty((2 * count + 2, 4), dtype=np.int64)
+    m = 0
+    for overlap in (True, False):  # _pack: wide windows sharing a sentence, then short ones not already there
+        limit = size if overlap else short
+        wide, i = m, 0
+        while i < count:
+            j = i
+            while j + 1 < count and pieces[j + 1, 1] - pieces[i, 0] <= limit:
+                j += 1
+            s, e = pieces[i, 0], pieces[j, 1]
+            seen = False
+            for w in range(wide if not overlap else 0):
+                seen = seen or (out[w, 0] == s and out[w, 1] == e)
+            if not seen:
+                out[m, 0], out[m, 1], out[m, 2], out[m, 3] = s, e, origin[s], origin[e - 1] + 1
+                m += 1
+            if j + 1 >= count:
+                break
+            i = j if overlap and j > i else j + 1
+    return out[:m]
