@@ -44,6 +44,7 @@ def ngram_block(codes, offsets, pinyin, bits, max_order, pinyin_order, drop_mark
     rows = np.empty(total, dtype=np.int64)
     cols = np.empty(total, dtype=np.int64)
     values = np.empty(total, dtype=np.float64)
+    runs = np.empty(total, dtype=np.int64)
     chars = np.empty(longest, dtype=np.uint64)
     sounds = np.empty(longest, dtype=np.uint64)
     h = np.empty(longest, dtype=np.uint64)
@@ -87,18 +88,20 @@ def ngram_block(codes, offsets, pinyin, bits, max_order, pinyin_order, drop_mark
                     found[k] = np.int64(((h[i] + salted) * gold) >> shift)
                     k += 1
         sort_buckets(found, spare, k, bits, histogram)
-        first = out
+        first, last, previous, run = out, out - 1, -1, 0
+        for i in range(k):  # runs of equal buckets, without branches: a new bucket moves ``last`` on
+            bucket = found[i]
+            new = np.int64(bucket != previous)
+            last += new
+            run = run * (1 - new) + 1
+            cols[last], runs[last] = bucket, run
+            previous = bucket
+        out = last + 1
         squares = 0.0
-        i = 0
-        while i < k:
-            j = i + 1
-            while j < k and found[j] == found[i]:
-                j += 1
-            v = table[j - i]
-            rows[out], cols[out], values[out] = t, found[i], v
+        for j in range(first, out):
+            v = table[runs[j]]
+            rows[j], values[j] = t, v
             squares += v * v
-            out += 1
-            i = j
         norm = np.sqrt(squares) / 1.0
         if norm == 0:
             norm = 1.0
