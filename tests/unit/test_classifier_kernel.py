@@ -111,3 +111,18 @@ def test_compiled_windows_equal_the_python_windows(text, sizes):
     assert plan.spans == tuple(windows(norm.text, size=size, max_size=max_size, short=short))
     assert plan.original == tuple(norm.original_span(s, e) for s, e in plan.spans)
     assert plan.prepared == fold_digits(norm.text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 8),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 63), st.floats(-2, 2, width=64)), min_size=1, max_size=60),
+    st.integers(0, 2**32 - 1),
+)
+def test_product_equals_scipy_for_any_class_count(classes, entries, seed):
+    entries.sort(key=lambda e: e[0])  # rows sorted, each row's entries in the order given
+    rows, cols, values = (np.array(x) for x in zip(*entries, strict=True))
+    weights = np.random.default_rng(seed).normal(size=(64, classes)).astype(np.float32)
+    index = np.searchsorted(rows, np.arange(6)).astype(np.int32)
+    matrix = csr_matrix((values.astype(np.float32), cols.astype(np.int32), index), shape=(5, 64))
+    assert np.array_equal(kernel.product([(rows, cols, values)], weights, 5), matrix @ weights)
