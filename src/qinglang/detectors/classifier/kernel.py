@@ -24,7 +24,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from qinglang.detectors.classifier.features import SYMBOL_RANGES, SYMBOL_RE, FeatureSpec
+from qinglang.detectors.classifier.features import SYMBOL_RANGES, FeatureSpec
 from qinglang.text.charmap import fold
 
 
@@ -51,35 +51,39 @@ def count_values(sublinear: bool, largest: int) -> np.ndarray:
     return table
 
 
-def ngram_block(texts: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(rows, cols, values)`` of the n-gram block of prepared ``texts``: equal to
-    ``unit_block(*hashed_ngrams(texts, spec), len(texts), spec)``."""
-    lengths = list(map(len, texts))
-    offsets = np.fromiter(accumulate(lengths, initial=0), dtype=np.int64, count=len(texts) + 1)
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+def _encoded(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of ``texts`` end to end, and ``offsets``: text ``i`` is ``codes[offsets[i]:offsets[i + 1]]``."""
+    offsets = np.fromiter(accumulate(map(len, texts), initial=0), dtype=np.int64, count=len(texts) + 1)
+    return np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32), offsets
+
+
+def ngram_block(codes: np.ndarray, offsets: np.ndarray, spec: FeatureSpec) -> tuple[np.ndarray, ...]:
+    """``(rows, cols, values)`` of the n-gram block of the prepared texts in ``codes`` (see :func:`_encoded`): equal
+    to ``unit_block(*hashed_ngrams(texts, spec), len(texts), spec)``."""
+    n_texts = len(offsets) - 1
     pinyin_order = spec.pinyin_order if spec.pinyin is not None else 0
-    table = count_values(spec.sublinear, (max(lengths, default=0) + 2) * (spec.max_order + pinyin_order))
+    longest = int((offsets[1:] - offsets[:-1]).max()) if n_texts else 0
+    table = count_values(spec.sublinear, (longest + 2) * (spec.max_order + pinyin_order))
     pinyin = spec.pinyin if spec.pinyin is not None else _EMPTY_PINYIN
-    return _kernel("ngram_block")(codes, offsets, pinyin, spec.bits, spec.max_order, pinyin_order,
-                                  len(texts) > 1, table)
+    return _kernel("ngram_block")(codes, offsets, pinyin, spec.bits, spec.max_order, pinyin_order, n_texts > 1,
+                                  table)
 
 
 _LOWS = np.array([lo for lo, _ in SYMBOL_RANGES], dtype=np.uint64)
 _HIGHS = np.array([hi for _, hi in SYMBOL_RANGES], dtype=np.uint64)
 
 
-def symbol_block(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """``(rows, cols, values)`` of the symbol view of ``raw``, None when no text has a symbol: equal to
+def symbol_block(raw: Sequence[str], codes: np.ndarray, offsets: np.ndarray, spec: FeatureSpec) -> tuple | None:
+    """``(rows, cols, values)`` of the symbol view of ``raw`` (``codes`` and ``offsets`` its :func:`_encoded`
+    form), None when no text has a symbol: equal to
     ``unit_block(*symbol_ngrams(raw, spec), len(raw), spec, spec.symbol_weight)``."""
-    if not SYMBOL_RE.search("".join(raw)):  # one search for the many batches (a long text's windows) without any
+    docs = _kernel("texts_with_symbols")(codes, offsets, _LOWS, _HIGHS)
+    if not len(docs):
         return None
-    docs = [i for i, text in enumerate(raw) if SYMBOL_RE.search(text)]
-    folded = [fold(raw[i]) for i in docs]
-    lengths = list(map(len, folded))
-    offsets = np.fromiter(accumulate(lengths, initial=0), dtype=np.int64, count=len(folded) + 1)
-    codes = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32)
-    table = count_values(spec.sublinear, 3 * max(lengths))
-    return _kernel("symbol_block")(codes, offsets, np.array(docs, dtype=np.int64), _LOWS, _HIGHS, spec.bits,
+    folded = [fold(raw[i]) for i in docs.tolist()]
+    folded_codes, folded_offsets = _encoded(folded)
+    table = count_values(spec.sublinear, 3 * int((folded_offsets[1:] - folded_offsets[:-1]).max()))
+    return _kernel("symbol_block")(folded_codes, folded_offsets, docs, _LOWS, _HIGHS, spec.bits,
                                    spec.symbol_weight, table)
 
 
@@ -87,10 +91,15 @@ def blocks(texts: Sequence[str], spec: FeatureSpec, raw: Sequence[str] | None = 
     """The feature blocks of prepared ``texts`` as ``(rows, cols, values)`` triplets, each sorted by row: the
     n-gram block, then the symbol block of ``raw`` when the spec has one and a text has a symbol.
     :func:`sparse_counts` merges them; :func:`product` sums them in the merged order without merging."""
-    out = [ngram_block(texts, spec)]
-    symbols = symbol_block(texts if raw is None else raw, spec) if spec.symbol_weight else None
-    if symbols is not None and len(symbols[0]):
-        out.append(symbols)
+    codes, offsets = _encoded(texts)
+    out = [ngram_block(codes, offsets, spec)]
+    if spec.symbol_weight:
+        if raw is None or all(r is t for r, t in zip(raw, texts, strict=True)):  # a long text's windows
+            symbols = symbol_block(texts, codes, offsets, spec)
+        else:
+            symbols = symbol_block(raw, *_encoded(raw), spec)
+        if symbols is not None and len(symbols[0]):
+            out.append(symbols)
     return out
 
 
@@ -144,8 +153,6 @@ def window_spans(text: str, origin: Sequence[int], size: int, max_size: int, sho
 
 def warm_up(spec: FeatureSpec, weights: np.ndarray) -> None:
     """Compile (or load from the disk cache) the loops for these argument types, at model load."""
-    product([ngram_block(["预热", "ab"], spec)], weights, 2)
-    if spec.symbol_weight:
-        symbol_block(["预热😀", "ab"], spec)
+    product(blocks(["预热😀", "ab"], spec), weights, 2)
     text = "预热。" * 200
     window_spans(text, array("i", range(len(text) + 1)), 200, 300, 60)

@@ -184,6 +184,25 @@ def symbol_block(codes, offsets, docs, lows, highs, bits, weight, table):
 
 
 @jit
+def texts_with_symbols(codes, offsets, lows, highs):
+    """The indices of the texts ``codes[offsets[i]:offsets[i + 1]]`` that hold a code point in one of the ranges
+    ``[lows[r], highs[r]]``."""
+    found = np.empty(len(offsets) - 1, dtype=np.int64)
+    count = 0
+    for t in range(len(offsets) - 1):
+        for i in range(offsets[t], offsets[t + 1]):
+            c = np.uint64(codes[i])
+            hit = False
+            for r in range(len(lows)):
+                hit = hit or (lows[r] <= c <= highs[r])
+            if hit:
+                found[count] = t
+                count += 1
+                break
+    return found[:count]
+
+
+@jit
 def accumulate(rows, cols, values, weights, out):
     """``out[rows[j]] += float32(values[j]) * weights[cols[j]]`` for each j in order (rows sorted).
 

@@ -107,5 +107,5 @@ def prepared_windows(
     plan = window_plan(text, size=size, max_size=max_size, short=short)
     if plan is None:
         return [(0, len(text), prepare(text), text)]
-    return [(a, b, plan.prepared[s:e], plan.prepared[s:e]) for (s, e), (a, b) in zip(plan.spans, plan.original,
-                                                                                        strict=True)]
+    prepared = plan.prepared
+    return [(a, b, w, w) for (s, e), (a, b) in zip(plan.spans, plan.original, strict=True) for w in (prepared[s:e],)]
