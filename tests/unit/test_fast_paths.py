@@ -118,3 +118,14 @@ def test_length_calibration_scores_match_the_plain_column_delete(case):
     harm = np.delete(expected, none_index, axis=1)
     expected[:, none_index] = 1.0 - (harm.max(axis=1) if harm.shape[1] else 0.0)
     assert np.array_equal(calibration.scores(logits, none_index, length), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 40), st.integers(2, 40), st.integers(0, 2**32 - 1), st.sampled_from([2, 16, 256]))
+def test_median_step_is_numpy_s_median_of_the_steps(rows, cols, seed, levels):
+    import numpy as np
+
+    from qinglang.detectors.qr.decode import median_step
+
+    gray = np.random.default_rng(seed).integers(0, levels, size=(rows, cols)).astype(np.uint8)
+    assert median_step(gray) == float(np.median(np.abs(np.diff(gray.astype(np.int16), axis=1))))
