@@ -79,6 +79,8 @@ class QualificationSettings(_Section):
     catalogue_path: Path | None = None  # None: the licence catalogue shipped in the package
     warn_days: int | None = Field(None, ge=0, le=365)  # None: the catalogue's warn_days
     review_batch: int = Field(100, ge=1, le=10_000)  # accounts the worker re-assesses per pass
+    # content versions whose originality the worker measures per pass (one corpus index per pass); 0: none
+    originality_batch: int = Field(500, ge=0, le=100_000)
 
 
 class ReviewSettings(_Section):

@@ -201,3 +201,21 @@ def test_a_whole_book_taken_down_counts_as_a_work_off_the_shelves(world):
     with transaction(world) as s:
         works = count_works(s, Window(now - timedelta(hours=1), now + timedelta(hours=1)))
         assert works.books == frozenset({"book-1"}) and works.chapters == frozenset()
+
+
+def test_the_list_behind_works_books_holds_the_whole_book_taken_down(world):
+    """works.books counts a whole book taken down; its drill-down list (the dashboard's link) shows that action."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from qinglang.services.statistics import drill
+
+    reviewer = make_user(world, "rev", "reviewer")
+    with transaction(world) as s:
+        action_id = take_down_book(s, "book-1", reviewer, "付费章节低俗", review=REVIEW).id
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    with transaction(world) as s:
+        page = drill.list_page(s, "/console/actions", {"created": f"{today}..{today}", "group": "book"},
+                               "Asia/Shanghai")
+    assert page.count == 1 and [row[0].text for row in page.rows] == [f"#{action_id}"]
+    assert page.rows[0][3].text == "book-1"

@@ -83,6 +83,11 @@ def test_demo_loads_idempotently_and_prints_a_key(tmp_path, monkeypatch):
     second = runner.invoke(cli, ["demo", "--no-serve"], catch_exceptions=False)
     assert "0 operators, 0 accounts, 0 list entries added" in second.output
     assert (tmp_path / "qinglang.db").exists()
+    keys = runner.invoke(cli, ["apikeys", "list", "--json"], env={"QINGLANG_DATABASE__URL": "sqlite:///qinglang.db"},
+                         catch_exceptions=False)
+    demo_keys = [k for k in json.loads(keys.output) if k["name"] == "demo"]
+    assert len(demo_keys) == 2 and [k["revoked_at"] is None for k in demo_keys] == [False, True]
+    assert "the earlier demo key is revoked" in second.output
 
 
 def test_demo_creates_console_users_whose_printed_passwords_sign_in(tmp_path, monkeypatch):

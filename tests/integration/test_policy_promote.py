@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from importlib import resources
 
 import pytest
 from click.testing import CliRunner
 from review_support import sessions_for
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from qinglang.cli.main import cli
 from qinglang.config import ScreeningSettings
@@ -55,6 +57,36 @@ def test_promoting_writes_the_live_file_and_audits_before_and_after(database_url
     assert [e.data["after"]["version"] for e in events] == ["2026.12.1", "2026.12.2"]
     assert events[1].data["before"]["sha256"] == done.after.sha256 and events[1].actor == "cli:lead"
     assert events[0].subject_type == "policy" and events[0].data["written"] is True
+
+
+def _failing_commits(monkeypatch):
+    """Every transaction of ``promote_policy`` fails at its end, as a commit does when the connection drops."""
+    real = policies.transaction
+
+    @contextmanager
+    def failing(factory):
+        with real(factory) as session:
+            yield session
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(policies, "transaction", failing)
+
+
+@pytest.mark.parametrize("had_live_file", [True, False])
+def test_a_promotion_whose_event_does_not_commit_leaves_the_live_file_as_it_was(database_url, tmp_path, monkeypatch,
+                                                                                had_live_file):
+    live = tmp_path / "live" / "policy.yaml"
+    screening = ScreeningSettings(policy_path=live)
+    with sessions_for(database_url) as db:
+        if had_live_file:
+            policies.promote_policy(db, screening, _candidate(tmp_path), actor="cli:lead")
+        before = live.read_bytes() if had_live_file else None
+        with monkeypatch.context() as m:
+            _failing_commits(m)
+            with pytest.raises(OperationalError):
+                policies.promote_policy(db, screening, _candidate(tmp_path, "2026.12.2"), actor="cli:lead")
+        assert (live.read_bytes() if live.exists() else None) == before
+        assert [e.data["after"]["version"] for e in _events(db)] == (["2026.12.1"] if had_live_file else [])
 
 
 def test_an_invalid_policy_is_refused_and_nothing_is_written_or_audited(database_url, tmp_path):

@@ -15,9 +15,9 @@ from qinglang.detectors.links.detector import LinksDetector
 from qinglang.domain import ContentItem, Evidence, ImageRef, Signal, Verdict
 from qinglang.errors import ConfigError
 from qinglang.grading.bait import assess_title, parse_phrases
-from qinglang.grading.excellent import WorkCandidate, rank_excellent
+from qinglang.grading.excellent import LeftOutWork, QualitySummary, WorkCandidate, rank_excellent
 from qinglang.grading.promotion import measure_promotion
-from qinglang.grading.quality import QualityBand, QualityFlag, assess_quality
+from qinglang.grading.quality import QualityBand, QualityFlag, assess_quality, with_originality
 from qinglang.grading.shape import measure_shape
 from qinglang.pipeline.prepare import prepare
 
@@ -188,8 +188,32 @@ def test_the_excellent_list_ranks_eligible_works_and_counts_the_rest():
     result = rank_excellent(works, start=START, end=END)
     assert [w.content_id for w in result.works] == ["best", "second"]
     assert result.works[0].rank == 1 and result.works[0].reasons[0].code == "excellent_work"
-    assert result.left_out == {"flagged": 2, "originality_unknown": 1, "not_passed": 1, "out_of_period": 1,
-                               "below_score": 1}
+    assert result.left_out == {"flagged": 1, "duplicate": 1, "originality_unknown": 1, "not_passed": 1,
+                               "out_of_period": 1, "below_score": 1}
+    assert {w.content_id: w.reason for w in result.left_out_works} == {
+        "bait": "flagged", "copied": "duplicate", "unmeasured": "originality_unknown", "review": "not_passed",
+        "short": "below_score"}
+
+
+def test_a_copy_left_out_names_the_work_it_copies():
+    copied = assess_quality(item(id="copy"), originality=0.0, duplicate_of="orig-1")
+    summary = QualitySummary(copied.score, copied.band, copied.flags, copied.originality, copied.components,
+                             duplicate_of="orig-1")
+    works = [candidate("orig-1", "a1", originality=1.0), WorkCandidate("copy", "a2", START, Verdict.PASS, summary)]
+    result = rank_excellent(works, start=START, end=END)
+    assert [w.content_id for w in result.works] == ["orig-1"]
+    assert result.left_out_works == (LeftOutWork("copy", "a2", "duplicate", "orig-1"),)
+
+
+@given(st.floats(0.0, 1.0), st.sampled_from(["", "震惊！删前速看"]), st.sampled_from([ARTICLE, PARAGRAPH * 20]))
+def test_originality_measured_later_scores_as_if_given_at_once(originality, title, text):
+    later = assess_quality(item(title=title, text=text), [signal("links", "link/url")] * 2)
+    rescored = with_originality(later.components, later.flags, originality, "c-9")
+    at_once = assess_quality(item(title=title, text=text), [signal("links", "link/url")] * 2,
+                             originality=originality, duplicate_of="c-9")
+    assert (rescored.score, rescored.band, rescored.flags) == (at_once.score, at_once.band, at_once.flags)
+    assert [(c.key, c.points, c.reason.code) for c in rescored.components] == [
+        (c.key, c.points, c.reason.code) for c in at_once.components]
 
 
 def test_one_account_cannot_fill_the_list_and_ties_break_by_publication():

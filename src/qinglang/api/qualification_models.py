@@ -74,3 +74,29 @@ class GradeOut(_Out):
     qualification_reasons: list[dict[str, Any]]
     current: CreditOut | None
     history: list[CreditOut]
+
+
+class ExcellentWorkOut(BaseModel):
+    rank: int
+    content_id: str
+    title: str
+    account_id: str
+    score: float = Field(description="the quality score, 0-100")
+    originality: float = Field(description="1 minus the strongest near-duplicate match against earlier content "
+                               "of other accounts")
+    reasons: list[dict[str, Any]] = Field(description="why it is listed: code, zh, en and data")
+
+
+class LeftOutWorkOut(BaseModel):
+    content_id: str
+    account_id: str
+    reason: str = Field(description="the first condition it failed (a key of `left_out`)")
+    duplicate_of: str | None = Field(description="for a copy: the earlier content of another account it copies")
+
+
+class ExcellentOut(BaseModel):
+    first_day: date = Field(description="the first local day of the period")
+    last_day: date = Field(description="the last local day of the period (inclusive)")
+    works: list[ExcellentWorkOut]
+    left_out: dict[str, int] = Field(description="reason code -> how many works it left out")
+    left_out_works: list[LeftOutWorkOut]

@@ -8,6 +8,7 @@ from qinglang.cli.db import upgrade_database
 from qinglang.cli.serve import run_server
 
 DEMO_DATABASE = "sqlite:///qinglang.db"
+DEMO_KEY = "demo"  # the name of the API key a run prints; a rerun revokes the earlier one
 
 
 @click.command("demo")
@@ -17,7 +18,7 @@ DEMO_DATABASE = "sqlite:///qinglang.db"
 def demo_command(host: str, port: int, no_serve: bool) -> None:
     """Create/migrate qinglang.db, load the demo data, print a demo API key and start the server."""
     from qinglang.config import DatabaseSettings, load_settings
-    from qinglang.services.apikeys import SCOPES, create_api_key
+    from qinglang.services.apikeys import SCOPES, create_api_key, list_api_keys, revoke_api_key
     from qinglang.services.demo import ensure_demo_users, load_demo
     from qinglang.services.runtime import Runtime
     from qinglang.storage.db import transaction
@@ -31,9 +32,12 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         f"added; {report.contents} contents screened ({_verdicts(report.verdicts)})"
     )
     with transaction(runtime.sessions) as session:
-        _key, secret = create_api_key(session, "demo", SCOPES, actor="demo")
+        earlier = [k for k in list_api_keys(session) if k.name == DEMO_KEY and k.revoked_at is None]
+        for key in earlier:  # one working demo key at a time, like the users' passwords below
+            revoke_api_key(session, key.id, actor="demo")
+        _key, secret = create_api_key(session, DEMO_KEY, SCOPES, actor="demo")
         users = ensure_demo_users(session)
-    click.echo(f"demo API key (all scopes): {secret}")
+    click.echo(f"demo API key (all scopes): {secret}" + (" (the earlier demo key is revoked)" if earlier else ""))
     for username, password in users.items():  # fresh passwords on every run: earlier ones no longer work
         click.echo(f"console user {username}: {password}")
     click.echo(f"console: http://{host}:{port}/console  report page: http://{host}:{port}/report")

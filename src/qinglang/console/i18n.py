@@ -477,6 +477,37 @@ STRINGS: dict[str, tuple[str, str]] = {
     "take_down_book": ("整本下架", "Take the whole book down"),
     "confirm_take_down_book": ("确认将整本作品下架？平台会收到一条处罚通知。",
                                "Take the whole book off the shelves? The platform will be told once."),
+    "excellent_works": ("优质内容", "Excellent works"),
+    "excellent_intro": ("所选期间内通过审核、无质量问题、原创度不低于 0.8、质量分不低于 80 的作品，按质量分排序；"
+                        "每个账号最多 3 篇。原创度由工作进程与其他账号较早的内容比对得出。",
+                        "Works of the period that passed screening, raised no quality flag, are at least 0.8 "
+                        "original and score 80 or more, best first; at most 3 per account. Originality is measured "
+                        "by the worker against earlier content of other accounts."),
+    "period_from": ("开始日期", "From"),
+    "period_to": ("结束日期", "To"),
+    "show": ("查看", "Show"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "rank": ("名次", "Rank"),
+    "work": ("作品", "Work"),
+    "quality_score": ("质量分", "Quality score"),
+    "originality": ("原创度", "Originality"),
+    "reasons": ("理由", "Reasons"),
+    "no_excellent_works": ("所选期间没有符合条件的作品", "No work of the period qualifies"),
+    "left_out": ("未入选的作品及原因", "Works left out and why"),
+    "left_out_count": ("篇数", "Works"),
+    "copies": ("复制了", "copies"),
+    "left_out_out_of_period": ("不在所选期间", "outside the period"),
+    "left_out_not_passed": ("未通过审核（待审或已拦截）", "did not pass screening (under review or blocked)"),
+    "left_out_duplicate": ("复制其他账号较早的内容（原创度低于 0.5）",
+                           "copies earlier content of another account (originality below 0.5)"),
+    "left_out_flagged": ("有质量问题（标题党、引流、广告、过短或未分段）",
+                         "a quality flag (bait title, drainage, ads, thin text or wall of text)"),
+    "left_out_originality_unknown": ("原创度尚未测出（工作进程稍后比对）",
+                                     "originality not measured yet (the worker compares it shortly)"),
+    "left_out_not_original_enough": ("原创度低于 0.8", "originality below 0.8"),
+    "left_out_below_score": ("质量分低于 80", "score below 80"),
+    "left_out_account_limit": ("同一账号已有 3 篇入选", "its account already has 3 works listed"),
+    "left_out_beyond_limit": ("超出列表长度", "beyond the length of the list"),
 }
 
 

@@ -1,5 +1,6 @@
-"""Compliance pages: the qualification queue, a licence and its decision, the account page and the operator page.
-Each handler reads one service view or calls one service function and renders; every id on them is a link."""
+"""Compliance pages: the qualification queue, a licence and its decision, the account page, the operator page and
+the excellent works of a period (with its CSV). Each handler reads one service view or calls one service function
+and renders; every id on them is a link."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from fastapi import APIRouter, Form, Path, Request
 from starlette.responses import RedirectResponse, Response
 
 from qinglang.console.guard import AnyUser, ConsoleRoute, Reviewer
+from qinglang.console.i18n import pick_lang
 from qinglang.console.render import render
-from qinglang.services.qualification import licences, operators, pages, submissions
+from qinglang.services.qualification import excellent, licences, operators, pages, submissions
 from qinglang.services.qualification.context import context_for
 from qinglang.services.qualification.views import licence_view
+from qinglang.services.statistics.dashboard import parse_range
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
 
@@ -70,3 +73,24 @@ def verify_identity(request: Request, operator_id: Key, user: Reviewer, reason: 
     with transaction(_rt(request).sessions) as session:
         operators.verify_identity(session, operator_id, user.id, reason, actor=user.actor)
     return RedirectResponse(f"/console/operators/{operator_id}", status_code=303)
+
+
+def _excellent(request: Request) -> excellent.ExcellentPage:
+    zone = _rt(request).settings.statistics.time_zone
+    first, last = parse_range(request.query_params.get("from"), request.query_params.get("to"), zone)
+    with transaction(_rt(request).sessions) as session:
+        return excellent.excellent_page(session, first, last, zone)
+
+
+@router.get("/console/excellent")
+def excellent_page(request: Request, user: AnyUser) -> Response:
+    return render(request, "excellent.html", user=user, page=_excellent(request), codes=excellent.LEFT_OUT_CODES)
+
+
+@router.get("/console/excellent.csv")
+def excellent_csv(request: Request, user: AnyUser) -> Response:
+    page = _excellent(request)
+    data = excellent.to_csv(page, pick_lang(request.cookies.get("ql_lang")))
+    name = f"qinglang-excellent-{page.first}-{page.last}.csv"
+    return Response(data.encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})

@@ -20,7 +20,14 @@ from qinglang.grading.credit import (
     compute_credit,
     grade_of,
 )
-from qinglang.grading.excellent import ExcellentList, RankedWork, WorkCandidate, rank_excellent
+from qinglang.grading.excellent import (
+    ExcellentList,
+    LeftOutWork,
+    QualitySummary,
+    RankedWork,
+    WorkCandidate,
+    rank_excellent,
+)
 from qinglang.grading.explain import describe_factor, explain_change, explain_credit
 from qinglang.grading.promotion import Promotion, measure_promotion
 from qinglang.grading.quality import (
@@ -29,14 +36,17 @@ from qinglang.grading.quality import (
     QualityBand,
     QualityComponent,
     QualityFlag,
+    Rescored,
     assess_quality,
+    with_originality,
 )
 from qinglang.grading.shape import TextShape, measure_shape
 
 __all__ = [
     "CREDIT_VERSION", "QUALITY_VERSION", "AccountRecord", "BaitAssessment", "BaitHit", "CreditFactor", "CreditScore",
-    "ExcellentList", "Grade", "Promotion", "QualityAssessment", "QualityBand", "QualityComponent", "QualityFlag",
-    "RankedWork", "TextShape", "Violation", "WorkCandidate", "assess_quality", "assess_title", "compute_credit",
-    "default_phrases", "describe_factor", "explain_change", "explain_credit", "grade_of", "measure_promotion",
-    "measure_shape", "parse_phrases", "rank_excellent",
+    "ExcellentList", "Grade", "LeftOutWork", "Promotion", "QualityAssessment", "QualityBand", "QualityComponent",
+    "QualityFlag", "QualitySummary", "RankedWork", "Rescored", "TextShape", "Violation", "WorkCandidate",
+    "assess_quality", "assess_title", "compute_credit", "default_phrases", "describe_factor", "explain_change",
+    "explain_credit", "grade_of", "measure_promotion", "measure_shape", "parse_phrases", "rank_excellent",
+    "with_originality",
 ]

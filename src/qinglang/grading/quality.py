@@ -9,8 +9,9 @@ The score (0-100) is what a reader gets, less what the content does to them:
     score     = base - penalties, kept within 0..100
 
 - **originality** (0..1) comes from the caller: 1 minus the strongest near-duplicate match against earlier
-  content by *other* accounts (the similarity index computes it). When it was not measured the base is taken
-  over substance and structure alone, and the assessment says so; such a work is never "excellent".
+  content by *other* accounts (the worker measures it with the similarity index, then :func:`with_originality`
+  re-scores the stored assessment). When it was not measured the base is taken over substance and structure
+  alone, and the assessment says so; such a work is never "excellent".
 - **substance** rises from 0 at 100 visible characters to 1 at 800 (:data:`THIN_CHARS`, :data:`FULL_CHARS`).
 - **structure** = 0.7 x paragraphing + 0.3 x navigation. Paragraphing is 1 when paragraphs average 300
   characters or fewer and falls to 0 at 1,500 (a wall of text); texts under 300 characters need no paragraphs.
@@ -50,6 +51,11 @@ class QualityBand(StrEnum):
     GOOD = "good"
     FAIR = "fair"
     POOR = "poor"
+
+    @property
+    def zh(self) -> str:
+        """The band's name in Chinese, for reasons shown to editors."""
+        return {"excellent": "优", "good": "良", "fair": "中", "poor": "差"}[self.value]
 
 
 class QualityFlag(StrEnum):
@@ -131,16 +137,55 @@ def assess_quality(item: ContentItem, signals: Sequence[Signal] = (), *, origina
                              promotion, bait)
 
 
+def _shares(values: dict[str, float | None]) -> dict[str, float]:
+    """Each base part's points: its weighted value over the weights of the parts measured (100 in all)."""
+    measured = sum(WEIGHTS[k] for k, v in values.items() if v is not None)
+    return {k: round(100 * WEIGHTS[k] * v / measured if v is not None else 0.0, 2) for k, v in values.items()}
+
+
 def _base_parts(shape: TextShape, originality: float | None, duplicate_of: str | None) -> list[QualityComponent]:
     values = {"originality": originality, "substance": substance(shape.chars), "structure": structure(shape)}
-    measured = sum(WEIGHTS[k] for k, v in values.items() if v is not None)
-    share = {k: (100 * WEIGHTS[k] * v / measured if v is not None else 0.0) for k, v in values.items()}
+    share = _shares(values)
     return [
-        QualityComponent("originality", originality, round(share["originality"], 2),
+        QualityComponent("originality", originality, share["originality"],
                          _originality_reason(originality, duplicate_of)),
-        QualityComponent("substance", values["substance"], round(share["substance"], 2), _substance_reason(shape)),
-        QualityComponent("structure", values["structure"], round(share["structure"], 2), _structure_reason(shape)),
+        QualityComponent("substance", values["substance"], share["substance"], _substance_reason(shape)),
+        QualityComponent("structure", values["structure"], share["structure"], _structure_reason(shape)),
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Rescored:
+    """An assessment with its originality measured afterwards: what is stored in place of the first result."""
+
+    score: float
+    band: QualityBand
+    flags: frozenset[QualityFlag]
+    components: tuple[QualityComponent, ...]
+    originality: float
+
+
+def with_originality(components: Sequence[QualityComponent], flags: frozenset[QualityFlag], originality: float,
+                     duplicate_of: str | None = None) -> Rescored:
+    """An assessment made before its originality was known, re-scored with it: the substance and structure parts
+    keep their values and reasons (their points are re-shared over all three weights), the penalties stay, the
+    ``duplicate`` flag follows the new originality. Same result as :func:`assess_quality` given ``originality``
+    in the first place, without the item or its signals."""
+    if not 0.0 <= originality <= 1.0:
+        raise ValueError(f"originality must be within 0..1, got {originality}")
+    by_key = {c.key: c for c in components}
+    values = {"originality": originality, "substance": by_key["substance"].value,
+              "structure": by_key["structure"].value}
+    share = _shares(values)
+    parts = [QualityComponent("originality", originality, share["originality"],
+                              _originality_reason(originality, duplicate_of))]
+    parts += [QualityComponent(k, by_key[k].value, share[k], by_key[k].reason) for k in ("substance", "structure")]
+    penalties = [c for c in components if c.key not in WEIGHTS]
+    score = round(max(0.0, min(100.0, sum(c.points for c in (*parts, *penalties)))), 1)
+    kept = {f for f in flags if f is not QualityFlag.DUPLICATE}
+    if originality < DUPLICATE_BELOW:
+        kept.add(QualityFlag.DUPLICATE)
+    return Rescored(score, band_of(score), frozenset(kept), (*parts, *penalties), originality)
 
 
 def _penalties(bait: BaitAssessment, promotion: Promotion) -> list[QualityComponent]:
@@ -190,6 +235,10 @@ def _originality_reason(originality: float | None, duplicate_of: str | None) -> 
         other_en = f"earlier content {duplicate_of}" if duplicate_of else "earlier content by another account"
         return Reason("quality_duplicate", f"{other}高度相似（原创度 {originality:.2f}）",
                       f"closely resembles {other_en} (originality {originality:.2f})", {"duplicate_of": duplicate_of})
+    if duplicate_of and originality < 1.0:
+        return Reason("quality_originality", f"原创度 {originality:.2f}（与较早的内容 {duplicate_of} 部分相似）",
+                      f"originality {originality:.2f} (partly resembles earlier content {duplicate_of})",
+                      {"duplicate_of": duplicate_of})
     return Reason("quality_originality", f"原创度 {originality:.2f}", f"originality {originality:.2f}")
 
 

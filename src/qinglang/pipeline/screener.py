@@ -122,7 +122,7 @@ class Screener:
         prepared = prepare(item)
         outcomes = [run_detector(d, prepared) for d in self.detectors]
         if standing is not None:
-            outcomes.append(standing_outcome(standing))
+            outcomes.append(standing_outcome(standing, item.id))
         if register is not None:
             outcomes = apply_register(register, prepared, outcomes)
         decision = evaluate(self.policy, outcomes)

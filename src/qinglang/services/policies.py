@@ -9,7 +9,8 @@
 - with neither: refuses with ``policy_path_unset`` (the shipped default cannot be overwritten).
 
 Either way a ``policy.promoted`` audit event records the live policy before (id, version, sha256 of its file)
-and the promoted one after. Processes read the policy when they start: restart them to apply it.
+and the promoted one after. The event is appended before the file is written and the file is put back if the
+event does not commit, so the live file never changes without its event. Processes read the policy when they start: restart them to apply it.
 """
 
 from __future__ import annotations
@@ -99,12 +100,34 @@ def promote_policy(sessions: sessionmaker[Session], screening: Any, file: Path, 
     before = live_version(screening)
     target = "" if record_only else str(screening.policy_path)
     after = PolicyVersion(candidate.id, candidate.version, _sha256(data), target or str(file))
-    with transaction(sessions) as session:
-        if not record_only:
-            _write_atomically(Path(screening.policy_path), data)  # inside: a failed write leaves no event
-        append_audit_event(session, actor, "policy.promoted", "policy", candidate.id,
-                           {"before": _plain(before), "after": _plain(after), "written": not record_only})
-    return Promotion(before, after, not record_only)
+    live = None if record_only else Path(screening.policy_path)
+    previous = _contents(live)
+    try:
+        with transaction(sessions) as session:
+            append_audit_event(session, actor, "policy.promoted", "policy", candidate.id,
+                               {"before": _plain(before), "after": _plain(after), "written": live is not None})
+            session.flush()  # the event is in place (and the chain's lock held) before the live file changes
+            if live is not None:
+                _write_atomically(live, data)  # a failed write rolls the event back
+    except BaseException:
+        _put_back(live, previous, data)  # the event did not commit: neither does the file
+        raise
+    return Promotion(before, after, live is not None)
+
+
+def _contents(path: Path | None) -> bytes | None:
+    return path.read_bytes() if path is not None and path.is_file() else None
+
+
+def _put_back(live: Path | None, previous: bytes | None, written: bytes) -> None:
+    """Undo this promotion's write after its audit event failed to commit: the file that was live before
+    comes back (or none, if there was none). A file that no longer holds this promotion's bytes is left alone."""
+    if live is None or not live.is_file() or live.read_bytes() != written:
+        return
+    if previous is None:
+        live.unlink(missing_ok=True)
+    else:
+        _write_atomically(live, previous)
 
 
 def _plain(v: PolicyVersion) -> dict[str, str]:

@@ -70,8 +70,8 @@ def works_section(period: PeriodFigures) -> Section:
     s, w = Scope(period.start, period.end), period.figures.works
     taken = {"created": s.span, "kind": "take_down"}
     figures = (
-        figure("works.books", len(w.books), "下架作品（书）", "Books with chapters taken down",
-               drill("/console/actions", **taken, group="book")),
+        figure("works.books", len(w.books), "下架作品（书）", "Books taken down, whole or by chapter",
+               drill("/console/actions", created=s.span, group="book")),
         figure("works.chapters", len(w.chapters), "下架章节", "Chapters taken down",
                drill("/console/actions", **taken, target="chapter")),
         figure("works.articles", len(w.articles), "下架文章", "Articles taken down",

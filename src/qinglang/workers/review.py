@@ -1,5 +1,6 @@
 """The review worker: delivers outbox events as signed webhooks, reverts expired actions, expires licences past
-their end date and re-assesses accounts whose qualification review is due, returns abandoned claims to the queue,
+their end date and re-assesses accounts whose qualification review is due, measures the originality of new
+content versions against the near-duplicate index, returns abandoned claims to the queue,
 signs audit chain checkpoints, escalates overdue cases, keeps the daily figures current and forgets what has aged
 out (ended sessions, old sign-in counts,
 day-old idempotency keys). Runs in-process under ``qinglang serve`` (a thread) or alone as
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.services import auto_sweeps, idempotency
 from qinglang.services.audit import CheckpointStore, write_checkpoint
-from qinglang.services.qualification import licences, standing
+from qinglang.services.qualification import licences, originality, standing
 from qinglang.services.qualification.context import QualificationContext, context_for
 from qinglang.services.review import enforcement, outbox, queue, sessions, signin
 from qinglang.storage.base import utcnow
@@ -35,13 +36,14 @@ class ReviewWorker:
                  checkpoints: CheckpointStore | None = None, checkpoint_every_s: float = 300.0,
                  statistics=None, qualification: QualificationContext | None = None,
                  clock: Callable[[], datetime] = utcnow, qualification_batch: int = 100,
-                 sweep_settings=None) -> None:
+                 originality_batch: int = 0, sweep_settings=None) -> None:
         self.sessions = factory
         self.sweep_settings = sweep_settings  # None: no automatic sweeps (else the Settings: sweeps and review)
         self.review = review
         self.qualification = qualification  # None: no qualification duty (licence expiry, account standing)
         self.clock = clock
         self.qualification_batch = qualification_batch
+        self.originality_batch = originality_batch  # 0: originality is not measured by this worker
         self.owner = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
         self.checkpoints = checkpoints
         self.checkpoint_every_s = checkpoint_every_s
@@ -54,11 +56,14 @@ class ReviewWorker:
     def run_once(self) -> dict[str, int]:
         """One pass of every duty; returns what it did."""
         done = {"delivered": 0, "expired": 0, "reaped": 0, "checkpointed": 0, "purged": 0, "licences_expired": 0,
-                "accounts_assessed": 0}
+                "accounts_assessed": 0, "originality_measured": 0}
         with transaction(self.sessions) as session:
             done["expired"] = enforcement.expire_due(session)
         if self.qualification is not None:
             done.update(self._qualify())
+        if self.originality_batch:
+            with transaction(self.sessions) as session:
+                done["originality_measured"] = originality.measure_pending(session, limit=self.originality_batch)
         with transaction(self.sessions) as session:
             done["reaped"] = queue.reap_expired_leases(session)
         if self.review.webhook_url:
@@ -134,5 +139,6 @@ def worker_for(settings, factory: sessionmaker[Session], **kwargs) -> ReviewWork
     kwargs.setdefault("sweep_settings", settings)
     kwargs.setdefault("qualification", context_for(settings))
     kwargs.setdefault("qualification_batch", settings.qualification.review_batch)
+    kwargs.setdefault("originality_batch", settings.qualification.originality_batch)
     return ReviewWorker(factory, settings.review, checkpoints=checkpoint_store(settings),
                         checkpoint_every_s=settings.audit.checkpoint_every_seconds, **kwargs)

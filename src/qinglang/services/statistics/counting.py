@@ -89,9 +89,8 @@ def count_accounts(session: Session, w: Window) -> AccountFigures:
 def count_works(session: Session, w: Window) -> WorkFigures:
     created = enforcement_items.actions_created(session, w)
     taken = [a for a in created if a.kind == "take_down" and a.work]
-    whole = frozenset(a.target_id for a in created if a.kind == "take_down_book")  # a whole book at once
     return WorkFigures(chapters=frozenset(a.target_id for a in taken if a.work == "chapter"),
-                       books=frozenset(a.book_id for a in taken if a.book_id) | whole,
+                       books=frozenset(a.book_id for a in created if a.takes_a_book_down),  # chapters' and whole
                        articles=frozenset(a.target_id for a in taken if a.work == "article"))
 
 

@@ -206,8 +206,8 @@ def actions_page(session: Session, params, tz: str, lang: int) -> ListPage:
     rows = enforcement_items.actions_created(session, window) if key == "created" else enforcement_items.actions_ended(session, window, key)
     rows = _keep(rows, f, {"kind": lambda a: a.kind, "target": lambda a: a.work})
     group = f.equal.get("group") == "book"
-    if group:
-        rows = [a for a in rows if a.book_id]
+    if group:  # works.books: the take-downs of chapters and of whole books, one count per book
+        rows = [a for a in rows if a.takes_a_book_down]
     if group:
         count = len({a.book_id for a in rows})
     elif "target" in f.equal:  # works.chapters / works.articles count distinct contents

@@ -28,15 +28,23 @@ class ActionItem:
     status: str
     created_at: datetime
     case_id: int | None
-    book_id: str | None = None  # for content targets: the book the chapter belongs to
+    book_id: str | None = None  # the book: a content target's (the chapter's book), or a book target itself
     ended_at: datetime | None = None  # when it expired or was reverted (its reversal's time)
 
     @property
     def work(self) -> str | None:
-        """chapter or article for a content target, else None."""
+        """chapter or article for a content target, book for a book target, else None."""
+        if self.target_kind == TargetKind.BOOK:
+            return "book"
         if self.target_kind != TargetKind.CONTENT:
             return None
         return "chapter" if self.book_id else "article"
+
+    @property
+    def takes_a_book_down(self) -> bool:
+        """Whether it counts in ``works.books``: a chapter's take-down or a whole book's."""
+        return bool(self.book_id) and (self.kind == ActionKind.TAKE_DOWN_BOOK
+                                       or (self.kind == ActionKind.TAKE_DOWN and self.work == "chapter"))
 
 
 def _action_items(session: Session, actions: Sequence[Action], ended: dict[int, datetime] | None = None) -> list[ActionItem]:
@@ -48,8 +56,13 @@ def _action_items(session: Session, actions: Sequence[Action], ended: dict[int, 
         books = dict(session.execute(stmt).all())  # the newest version's book id wins
     ended = ended or {}
     return [ActionItem(a.id, a.kind, a.target_kind, a.target_id, a.status, a.created_at, a.case_id,
-                       books.get(a.target_id) if a.target_kind == TargetKind.CONTENT else None, ended.get(a.id))
-            for a in actions]
+                       _book_of(a, books), ended.get(a.id)) for a in actions]
+
+
+def _book_of(action: Action, books: dict[str, str | None]) -> str | None:
+    if action.target_kind == TargetKind.BOOK:
+        return action.target_id
+    return books.get(action.target_id) if action.target_kind == TargetKind.CONTENT else None
 
 
 def actions_created(session: Session, window: Window) -> list[ActionItem]:

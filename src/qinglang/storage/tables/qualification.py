@@ -61,9 +61,12 @@ class CreditScoreRow(Base):
 
 
 class QualityAssessmentRow(Base):
-    """The quality assessment of one content version (``qinglang.grading.assess_quality``)."""
+    """The quality assessment of one content version (``qinglang.grading.assess_quality``). ``originality`` is
+    ``pending`` until the worker measures it against the near-duplicate index (``services.qualification.originality``);
+    ``duplicate_of`` names the earlier content of another account it resembles most."""
 
     __tablename__ = "quality_assessments"
+    __table_args__ = (Index("ix_quality_assessments_originality_pending", "originality_state", "content_version_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content_version_id: Mapped[int] = mapped_column(ForeignKey("content_versions.pk"), unique=True)
@@ -74,3 +77,6 @@ class QualityAssessmentRow(Base):
     components: Mapped[list[Any]] = mapped_column(JSON, default=list)
     version: Mapped[str] = mapped_column(String(32))
     assessed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    originality: Mapped[float | None] = mapped_column(Float, nullable=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    originality_state: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
