@@ -35,6 +35,8 @@ SECTIONS: dict[str, tuple[str, int, dict[str, str]]] = {
     "scaleout": ("bench.scaleout", 420, {}),  # 1/2/4 API processes + a worker on one PostgreSQL
     "qualification": ("bench.qualification", 300, {}),  # the worker's qualification duty, credit, account page
     "rescreen": ("bench.rescreen", 300, {"OMP_NUM_THREADS": "1"}),  # stored contents through a candidate
+    # 1M synthetic documents on the batch engine: index build, queries, a sweep, Ray 1 vs 2 workers
+    "batch": ("bench.batch", 3600, {"OMP_NUM_THREADS": "1"}),
 }
 
 

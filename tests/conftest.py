@@ -7,9 +7,11 @@ Chromium and a live API server.
 - ``empty_database_url``: the same, but with no schema (for migration tests).
 - ``engine`` / ``settings``: an engine and a ``Settings`` on that database.
 - ``browser`` / ``page``: Debian's chromium through Playwright; ``live_server``: the app on a loopback port.
+- ``local_ray``: a local Ray (2 CPUs, no dashboard) for the batch engine's Ray path, once per session and worker.
 
-Without PostgreSQL binaries or chromium those tests are skipped with a message, unless
-``QINGLANG_TEST_REQUIRE_POSTGRES=1`` / ``QINGLANG_TEST_REQUIRE_BROWSER=1`` (as in CI): then they fail.
+Without PostgreSQL binaries, chromium or Ray those tests are skipped with a message, unless
+``QINGLANG_TEST_REQUIRE_POSTGRES=1`` / ``QINGLANG_TEST_REQUIRE_BROWSER=1`` / ``QINGLANG_TEST_REQUIRE_RAY=1``
+(as in CI): then they fail.
 """
 
 from __future__ import annotations
@@ -69,6 +71,25 @@ def _unavailable(message: str, require_env: str) -> None:
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+# --- Ray --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def local_ray():
+    """A Ray of its own for this test process (``address="local"``: never a cluster found on the machine), with
+    2 CPUs, no dashboard, workers' logs kept out of the test output and a small object store; shut down at the
+    end of the session. ``RayEngine`` finds it connected and uses it."""
+    try:
+        import ray
+    except ImportError:
+        _unavailable("Ray is not installed (the dev extra installs it: pip install -e '.[dev]')",
+                     "QINGLANG_TEST_REQUIRE_RAY")
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False,
+             object_store_memory=80 * 1024 * 1024)
+    yield ray
+    ray.shutdown()
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import os
 import secrets
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -171,6 +171,25 @@ class SweepSettings(_Section):
         return self
 
 
+class BatchSettings(_Section):
+    """Where corpus-wide work runs (``qinglang similar``'s fingerprinting, a sweep's near-duplicate search):
+    ``local``, a process pool on this machine (the default), or ``ray``, Ray tasks on the cluster at
+    ``ray_address`` (``None``: a local Ray started by the process; needs ``pip install 'qinglang[ray]'``)."""
+
+    engine: Literal["local", "ray"] = "local"
+    workers: int | None = Field(None, ge=1, le=4096)  # None: this machine's cores (local), the cluster's CPUs (ray)
+    chunk_size: int = Field(1000, ge=1, le=1_000_000)  # items per task: big enough to outweigh sending them
+    ray_address: str | None = None  # "auto", "host:6379" or "ray://host:10001"; None: start a local Ray
+
+    @model_validator(mode="after")
+    def _address_has_a_port(self) -> BatchSettings:
+        if self.ray_address is not None:
+            from qinglang.engine.ray_engine import head_endpoint
+
+            head_endpoint(self.ray_address)  # ValueError names the forms that work
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="QINGLANG_", env_nested_delimiter="__", extra="forbid", env_file=None
@@ -188,6 +207,7 @@ class Settings(BaseSettings):
     statistics: StatisticsSettings = Field(default_factory=StatisticsSettings)
     qualification: QualificationSettings = Field(default_factory=QualificationSettings)
     sweeps: SweepSettings = Field(default_factory=SweepSettings)
+    batch: BatchSettings = Field(default_factory=BatchSettings)
 
     @model_validator(mode="after")
     def _refuse_insecure_secrets(self) -> Settings:

@@ -76,3 +76,10 @@ class DetectorFailed(QinglangError):
 class ConfigError(QinglangError):
     code = "config_invalid"
     status = 500
+
+
+class EngineUnavailable(QinglangError):
+    """The configured batch engine cannot run work now (the Ray cluster is unreachable): an outage, not bad input."""
+
+    code = "batch_engine_unavailable"
+    status = 503

@@ -96,3 +96,28 @@ def test_a_term_sweep_opens_cases_for_the_contents_containing_it(api):
     body = client.post("/v1/sweeps", json={"term": "青狼秘笈己"}, headers=headers).json()
     assert [(i["content_id"], i["reason_kind"]) for i in body["items"]] == [("t1", "contains_term")]
     assert body["items"][0]["reason"] == "contains the term '青狼秘笈己'"
+
+
+def test_an_unreachable_ray_cluster_answers_503_and_records_no_sweep(settings):
+    pytest.importorskip("ray")
+    import socket
+
+    from qinglang.config import BatchSettings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{s.getsockname()[1]}"  # closed again: nothing listens there
+    client, runtime = make_client(settings.model_copy(update={
+        "batch": BatchSettings(engine="ray", ray_address=address)}))
+    try:
+        headers = key_with(runtime)
+        _post(client, headers, "a", PASSAGES[0])
+        response = client.post("/v1/sweeps", json={"text": PASSAGES[0][:300]}, headers=headers)
+        assert response.status_code == 503, response.text
+        error = response.json()["error"]
+        assert error["code"] == "batch_engine_unavailable" and address in error["message"]
+        assert client.get("/v1/sweeps", headers=headers).json()["items"] == []
+        domain = client.post("/v1/sweeps", json={"domain": "bad.example"}, headers=headers)
+        assert domain.status_code == 201  # no text to compare: the engine is not needed, so not asked
+    finally:
+        runtime.close()

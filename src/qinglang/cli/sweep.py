@@ -64,12 +64,13 @@ def start_command(text_file: Path | None, dry_run: bool, as_json: bool, **seeds)
     seed = sweeps.seed_from_fields({k: seeds.get(k) for k in _SEED_OPTIONS})
     settings = _settings()
     if dry_run:
-        hits = sweeps.preview(open_sessions(settings), seed)
+        hits = sweeps.preview(open_sessions(settings), seed, batch=settings.batch)
         rows = [dataclasses.asdict(h) for h in hits]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else
                    "\n".join(f"{h.content_id}\t{h.account_id or '-'}\t{h.reason}" for h in hits) or "nothing found")
         return
-    view = sweeps.start_sweep(open_sessions(settings), seed, actor=cli_actor(), sla_hours=settings.review.sla_hours)
+    view = sweeps.start_sweep(open_sessions(settings), seed, actor=cli_actor(), sla_hours=settings.review.sla_hours,
+                              batch=settings.batch)
     _echo_sweep(view, as_json)
 
 

@@ -103,7 +103,8 @@ def _finish(session: Session, c: Claim, status: str, *, sweep_id: int | None = N
     return session.execute(stmt).rowcount == 1
 
 
-def sweep_claimed(sessions: sessionmaker[Session], c: Claim, *, sla_hours: dict[str, int]) -> int | None:
+def sweep_claimed(sessions: sessionmaker[Session], c: Claim, *, sla_hours: dict[str, int],
+                  batch: Any | None = None) -> int | None:
     """Run the claimed entry's sweep; the sweep's id, or ``None`` when it failed or the claim was lost."""
     def complete(session: Session, sweep_id: int) -> None:
         if not _finish(session, c, "completed", sweep_id=sweep_id):
@@ -115,7 +116,7 @@ def sweep_claimed(sessions: sessionmaker[Session], c: Claim, *, sla_hours: dict[
     try:
         seed = sweeps.parse_seed(SEED_OF_KIND[c.kind].value, c.value)
         view = sweeps.start_sweep(sessions, seed, actor=f"auto-sweep:list-entry-{c.entry_id}",
-                                  sla_hours=sla_hours, on_recorded=complete)
+                                  sla_hours=sla_hours, on_recorded=complete, batch=batch)
     except QinglangError as exc:
         if exc.code == "auto_sweep_taken_over":
             return None
@@ -136,6 +137,7 @@ def run_due(sessions: sessionmaker[Session], settings: Any, *, worker: str) -> i
     done = 0
     for entry_id in due:
         c = claim(sessions, entry_id, worker=worker, lease_seconds=settings.sweeps.auto_lease_seconds)
-        if c is not None and sweep_claimed(sessions, c, sla_hours=settings.review.sla_hours) is not None:
+        if c is not None and sweep_claimed(sessions, c, sla_hours=settings.review.sla_hours,
+                                           batch=settings.batch) is not None:
             done += 1
     return done

@@ -176,11 +176,11 @@ def _resolve(session: Session, seed: Seed) -> _Resolved:
     return _Resolved(label, target_ids=_resolve_target(session, _TARGET_SEEDS[seed.kind], seed.value))
 
 
-def _near_duplicates(session: Session, seed: _Resolved) -> list[Finding]:
+def _near_duplicates(session: Session, seed: _Resolved, batch: Any | None) -> list[Finding]:
     if seed.fingerprint is None or seed.fingerprint.size == 0:
         return []
     found = []
-    for m in similarity.corpus_index(session).search(seed.fingerprint):
+    for m in similarity.near_duplicates(session, seed.fingerprint, batch):
         score = max(m.similarity, m.containment)
         reason = (f"near-duplicate {score:.2f} of {seed.label} "
                   f"(similarity {m.similarity:.2f}, containment {m.containment:.2f})")
@@ -294,11 +294,12 @@ def _containing_term(session: Session, seed: _Resolved) -> list[Finding]:
         after = rows[-1][0]
 
 
-def find(session: Session, seed: Seed) -> tuple[_Resolved, list[SweepHit]]:
-    """What a sweep from ``seed`` would find (nothing is opened)."""
+def find(session: Session, seed: Seed, batch: Any | None = None) -> tuple[_Resolved, list[SweepHit]]:
+    """What a sweep from ``seed`` would find (nothing is opened); the near-duplicate search runs on the batch
+    engine ``batch`` (``BatchSettings``) names, in this process when ``None``."""
     resolved = _resolve(session, seed)
     images = [seed.value] if seed.kind == SeedKind.IMAGE_HASH else _seed_image_hashes(session, resolved)
-    findings = (_near_duplicates(session, resolved) + _near_images(session, resolved, images)
+    findings = (_near_duplicates(session, resolved, batch) + _near_images(session, resolved, images)
                 + _same_book(session, resolved) + _shared_targets(session, resolved)
                 + _containing_term(session, resolved) + _same_operator(session, resolved))
     return resolved, merge(findings, exclude=resolved.own_contents)
@@ -330,20 +331,21 @@ def _record(session: Session, seed: Seed, resolved: _Resolved, hits: list[SweepH
     return sweep.id
 
 
-def preview(sessions: sessionmaker[Session], seed: Seed) -> list[SweepHit]:
+def preview(sessions: sessionmaker[Session], seed: Seed, *, batch: Any | None = None) -> list[SweepHit]:
     """What a sweep from ``seed`` would find, recording and opening nothing (``--dry-run``)."""
     with transaction(sessions) as session:
-        return find(session, seed)[1]
+        return find(session, seed, batch)[1]
 
 
 def start_sweep(sessions: sessionmaker[Session], seed: Seed, *, actor: str, sla_hours: dict[str, int],
-                on_recorded: Callable[[Session, int], None] | None = None) -> SweepView:
+                on_recorded: Callable[[Session, int], None] | None = None, batch: Any | None = None) -> SweepView:
     """Run a sweep from ``seed``: find, then record the sweep and open its cases. Returns the stored sweep.
 
     ``on_recorded(session, sweep_id)`` runs in the recording transaction, so what it writes commits with the
-    sweep or not at all (the automatic sweeps mark their claim done this way); raising there undoes the sweep."""
+    sweep or not at all (the automatic sweeps mark their claim done this way); raising there undoes the sweep.
+    ``batch`` (``BatchSettings``) says where the near-duplicate search runs (see ``find``)."""
     with transaction(sessions) as session:
-        resolved, hits = find(session, seed)
+        resolved, hits = find(session, seed, batch)
     with transaction(sessions) as session:
         sweep_id = _record(session, seed, resolved, hits, actor=actor, sla_hours=sla_hours)
         if on_recorded is not None:

@@ -5,6 +5,10 @@ the same ``{"id": ..., "error": "<code>: <message>"}`` as in ``qinglang screen``
 The fingerprinted text of an item is its ``text`` (or the visible text of its ``html``); an item with
 neither is fingerprinted by its ``title``. Output per query: ``{"id", "matches": [{"id", "similarity",
 "containment"}, ...]}``, best first, ``[]`` when nothing is a near-duplicate.
+
+Reading and fingerprinting lines (the costly part: normalisation and MinHash) is :func:`fingerprint_lines`, a
+pure function over a chunk of raw lines that a batch engine (:mod:`qinglang.engine`) runs on its workers; the
+index is built and searched here, in line order, so the output does not depend on the engine.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qinglang.domain import ContentItem
+from qinglang.engine import BatchEngine, inline_engine
 from qinglang.errors import InvalidInput
 from qinglang.pipeline.contract import _echo_id, decode_line, error_line, item_from_object
 from qinglang.pipeline.prepare import prepare
@@ -49,6 +54,25 @@ def _failure(raw: bytes, exc: Exception) -> dict:
     return error_line(item_id, "internal_error", f"{type(exc).__name__}: {exc}"[:300])
 
 
+def fingerprint_lines(raws: list[bytes]) -> list[tuple[Any, TextFingerprint] | dict]:
+    """Each raw line as ``(id, fingerprint)``, or its error line (a dict); never raises. Pure: runs on any worker."""
+    out: list[tuple[Any, TextFingerprint] | dict] = []
+    for raw in raws:
+        try:
+            out.append(parse_line(raw))
+        except Exception as exc:  # noqa: BLE001 - one bad line never stops a batch
+            out.append(_failure(raw, exc))
+    return out
+
+
+CHUNK = 500  # lines per engine task when the caller gives no chunk size
+
+
+def _fingerprinted(lines: Iterable[bytes], engine: BatchEngine | None, chunk_size: int):
+    engine = engine or inline_engine()
+    return engine.map(fingerprint_lines, lines, chunk_size=chunk_size)
+
+
 @dataclass
 class CorpusLoad:
     """The corpus index and the corpus lines that could not be used (as error lines, with line numbers)."""
@@ -58,21 +82,23 @@ class CorpusLoad:
 
 
 def load_corpus(
-    lines: Iterable[bytes], rule: NearDuplicateRule = DEFAULT_RULE, on_line: Callable[[], object] | None = None
+    lines: Iterable[bytes], rule: NearDuplicateRule = DEFAULT_RULE, on_line: Callable[[], object] | None = None,
+    *, engine: BatchEngine | None = None, chunk_size: int = CHUNK,
 ) -> CorpusLoad:
-    """Index every usable corpus line under its id; a line with a bad shape or an id already seen is an error."""
+    """Index every usable corpus line under its id; a line with a bad shape or an id already seen is an error.
+    Lines are fingerprinted on ``engine`` (``None``: in this process), indexed here in line order."""
     load = CorpusLoad(TextIndex(rule))
     seen: set[Any] = set()
-    for number, raw in enumerate(lines, 1):
+    for number, parsed in enumerate(_fingerprinted(lines, engine, chunk_size), 1):
         if on_line:
             on_line()
-        try:
-            item_id, fp = parse_line(raw)
-            if item_id in seen:
-                raise InvalidInput(f"id {item_id!r} appears twice in the corpus; ids must be unique",
-                                   code="duplicate_id")
-        except Exception as exc:  # noqa: BLE001 - one bad line never stops a batch
-            load.errors.append((number, _failure(raw, exc)))
+        if isinstance(parsed, dict):
+            load.errors.append((number, parsed))
+            continue
+        item_id, fp = parsed
+        if item_id in seen:
+            twice = InvalidInput(f"id {item_id!r} appears twice in the corpus; ids must be unique", code="duplicate_id")
+            load.errors.append((number, error_line(item_id, twice.code, twice.message)))
             continue
         seen.add(item_id)
         load.index.add(item_id, fp)
@@ -81,14 +107,19 @@ def load_corpus(
 
 def similar_line(index: TextIndex, raw: bytes) -> dict:
     """One query line -> one output object; never raises."""
-    try:
-        item_id, fp = parse_line(raw)
-        return {"id": item_id, "matches": [m.to_dict() for m in index.search(fp)]}
-    except Exception as exc:  # noqa: BLE001 - one bad line never stops a batch
-        return _failure(raw, exc)
+    return _answer(index, fingerprint_lines([raw])[0])
 
 
-def similar_lines(index: TextIndex, lines: Iterable[bytes]) -> Iterable[dict]:
-    """One output object per query line, in order (a blank line is an ``invalid_json`` error, as in screen)."""
-    for raw in lines:
-        yield similar_line(index, raw)
+def _answer(index: TextIndex, parsed: tuple[Any, TextFingerprint] | dict) -> dict:
+    if isinstance(parsed, dict):
+        return parsed
+    item_id, fp = parsed
+    return {"id": item_id, "matches": [m.to_dict() for m in index.search(fp)]}
+
+
+def similar_lines(index: TextIndex, lines: Iterable[bytes], *, engine: BatchEngine | None = None,
+                  chunk_size: int = CHUNK) -> Iterable[dict]:
+    """One output object per query line, in order (a blank line is an ``invalid_json`` error, as in screen).
+    Query lines are fingerprinted on ``engine`` a chunk at a time; each is searched here."""
+    for parsed in _fingerprinted(lines, engine, chunk_size):
+        yield _answer(index, parsed)

@@ -69,7 +69,8 @@ class SweepPage(BaseModel):
 def start_sweep(body: SweepIn, request: Request, key: ContentsWriteKey):
     runtime = request.app.state.runtime
     seed = sweeps.seed_from_fields(body.model_dump())
-    return sweeps.start_sweep(runtime.sessions, seed, actor=actor(key), sla_hours=runtime.settings.review.sla_hours)
+    return sweeps.start_sweep(runtime.sessions, seed, actor=actor(key), sla_hours=runtime.settings.review.sla_hours,
+                              batch=runtime.settings.batch)
 
 
 @router.get("/v1/sweeps/{sweep_id}", response_model=SweepOut, summary="A sweep and what it found")
