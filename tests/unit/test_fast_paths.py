@@ -92,3 +92,40 @@ def test_the_url_prefilter_never_hides_a_match(text):
 def test_links_in_plain_and_upper_case_are_found_behind_the_prefilter():
     urls = [link.url for link in extract_text_links("看 HTTPS://Example.org/x 和 shop.example.COM 还有 a.ſhop")]
     assert urls[:2] == ["HTTPS://Example.org/x", "shop.example.COM"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 6).flatmap(
+        lambda cols: st.tuples(
+            st.integers(0, cols - 1),
+            st.lists(st.lists(st.floats(-30, 30), min_size=cols, max_size=cols), min_size=1, max_size=20),
+            st.integers(0, 5000),
+        )
+    )
+)
+def test_length_calibration_scores_match_the_plain_column_delete(case):
+    import numpy as np
+
+    from qinglang.detectors.classifier.calibration import EDGES, LengthCalibration
+
+    none_index, rows, length = case
+    calibration = LengthCalibration(EDGES, tuple(0.5 + i / 10 for i in range(8)), tuple(i / 7 - 0.5 for i in range(8)))
+    logits = np.array(rows, dtype=np.float64)
+    b = calibration.bucket(length)
+    z = logits - logits[:, none_index : none_index + 1]
+    expected = 1.0 / (1.0 + np.exp(-(calibration.slope[b] * z + calibration.intercept[b])))
+    harm = np.delete(expected, none_index, axis=1)
+    expected[:, none_index] = 1.0 - (harm.max(axis=1) if harm.shape[1] else 0.0)
+    assert np.array_equal(calibration.scores(logits, none_index, length), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 40), st.integers(2, 40), st.integers(0, 2**32 - 1), st.sampled_from([2, 16, 256]))
+def test_median_step_is_numpy_s_median_of_the_steps(rows, cols, seed, levels):
+    import numpy as np
+
+    from qinglang.detectors.qr.decode import median_step
+
+    gray = np.random.default_rng(seed).integers(0, levels, size=(rows, cols)).astype(np.uint8)
+    assert median_step(gray) == float(np.median(np.abs(np.diff(gray.astype(np.int16), axis=1))))

@@ -84,3 +84,30 @@ def test_gated_decoding_keeps_every_decode_of_the_zxing_photo_sets(monkeypatch):
     assert not lost
     assert sum(1 for p, found in zip(paths, gated, strict=True)
                if p.with_suffix(".txt").exists() and p.with_suffix(".txt").read_bytes() in [f.encode() for f in found]) >= 96
+
+
+def test_a_large_noise_image_is_noise_without_the_reduced_copy(monkeypatch):
+    noise = np.asarray(Image.effect_noise((1000, 1000), 40).convert("L"))
+
+    def no_reduced_copy(*args, **kwargs):
+        raise AssertionError("the 640-px copy was made")
+
+    monkeypatch.setattr(qr_decode.Image, "fromarray", no_reduced_copy)
+    assert qr_decode._noise_like(noise)
+
+
+@pytest.mark.parametrize(("qr_px", "angle", "size"), [(320, 0, (1000, 1000)), (110, 30, (1000, 1000)),
+                                                       (160, 15, (1080, 2340))])
+def test_large_images_with_a_code_are_not_noise(qr_px, angle, size):
+    gray = _gray(poster(GROUP, size=size, qr_px=qr_px, angle=angle, seed=3))
+    assert qr_decode.median_step(gray[::4]) < qr_decode.NOISE_SURE / 4
+    assert not qr_decode._noise_like(gray)
+
+
+def test_noise_decides_as_the_reduced_copy_does_below_the_sure_bar():
+    # mild noise: rough at full resolution, but under NOISE_SURE, so the 640-px copy decides as before
+    mild = np.asarray(Image.effect_noise((1000, 1000), 12).convert("L"))
+    assert qr_decode.median_step(mild[::4]) <= qr_decode.NOISE_SURE
+    small = Image.fromarray(mild)
+    small.thumbnail((640, 640))
+    assert qr_decode._noise_like(mild) == (qr_decode.median_step(np.asarray(small)) > 16.0)

@@ -49,8 +49,11 @@ class LengthCalibration:
         b = self.bucket(length)
         z = logits - logits[:, none_index : none_index + 1]
         out = 1.0 / (1.0 + np.exp(-(self.slope[b] * z + self.intercept[b])))
-        harm = np.delete(out, none_index, axis=1)
-        out[:, none_index] = 1.0 - (harm.max(axis=1) if harm.shape[1] else 0.0)
+        if out.shape[1] == 1:
+            out[:, none_index] = 1.0
+            return out
+        out[:, none_index] = -np.inf  # out of the row's max, which is then the highest harm score (all >= 0)
+        out[:, none_index] = 1.0 - out.max(axis=1)
         return out
 
     def to_dict(self) -> dict:

@@ -142,27 +142,29 @@ def build_pinyin_table() -> np.ndarray:
     return np.array([ids.get(r, 0) for r in readings], dtype=np.uint16)
 
 
-_SYMBOL_RANGES = ((0x2190, 0x2BFF), (0x1F000, 0x1FAFF))  # arrows, shapes, dingbats (❤ ☆ ✈); emoji, pictographs
-_SYMBOL_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _SYMBOL_RANGES) + "]")
-_SYMBOL_SALT = 40
+SYMBOL_RANGES = ((0x2190, 0x2BFF), (0x1F000, 0x1FAFF))  # arrows, shapes, dingbats (❤ ☆ ✈); emoji, pictographs
+SYMBOL_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in SYMBOL_RANGES) + "]")
+SYMBOL_SALT = 40
 
 
 def symbol_ngrams(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
     """``(doc, bucket)`` of the symbol view: each emoji or symbol of the folded raw text (framed by BOS/EOS),
     alone and as a bigram with each neighbour."""
+    if not SYMBOL_RE.search("".join(raw)):  # one search for the many batches (a long text's windows) without any
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     docs, buckets = [], []
     for i, text in enumerate(raw):
-        if not _SYMBOL_RE.search(text):
+        if not SYMBOL_RE.search(text):
             continue
         codes = np.frombuffer(f"\x02{fold(text)}\x03".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        at = np.flatnonzero(np.logical_or.reduce([(codes >= lo) & (codes <= hi) for lo, hi in _SYMBOL_RANGES]))
+        at = np.flatnonzero(np.logical_or.reduce([(codes >= lo) & (codes <= hi) for lo, hi in SYMBOL_RANGES]))
         if not len(at):
             continue
         mid = codes[at]
         parts = (
-            _bucket(mid, _SYMBOL_SALT, spec.bits),
-            _bucket(codes[at - 1] * _MUL + mid, _SYMBOL_SALT + 1, spec.bits),
-            _bucket(mid * _MUL + codes[at + 1], _SYMBOL_SALT + 2, spec.bits),
+            _bucket(mid, SYMBOL_SALT, spec.bits),
+            _bucket(codes[at - 1] * _MUL + mid, SYMBOL_SALT + 1, spec.bits),
+            _bucket(mid * _MUL + codes[at + 1], SYMBOL_SALT + 2, spec.bits),
         )
         docs.append(np.full(3 * len(at), i, dtype=np.int64))
         buckets.append(np.concatenate(parts).astype(np.int64))
@@ -171,7 +173,7 @@ def symbol_ngrams(raw: Sequence[str], spec: FeatureSpec) -> tuple[np.ndarray, np
     return np.concatenate(docs), np.concatenate(buckets)
 
 
-def _unit_block(doc: np.ndarray, bucket: np.ndarray, n: int, spec: FeatureSpec, norm: float = 1.0):
+def unit_block(doc: np.ndarray, bucket: np.ndarray, n: int, spec: FeatureSpec, norm: float = 1.0):
     """Bucket counts per doc as sorted COO triplets, sublinear if asked, each doc's row scaled to L2 ``norm``."""
     if n * spec.dim < 2**31:  # sorting 32-bit keys is about twice as fast
         keys = doc.astype(np.int32) * np.int32(spec.dim) + bucket.astype(np.int32)
@@ -195,7 +197,7 @@ def sparse_counts(
     ``texts``, plus, when ``spec.symbol_weight`` is set, the symbol block of ``raw`` (the texts before
     normalisation; defaults to ``texts``). A bucket can appear once in each block; consumers sum duplicates."""
     doc, bucket = hashed_ngrams(texts, spec)
-    rows, cols, values = _unit_block(doc, bucket, len(texts), spec)
+    rows, cols, values = unit_block(doc, bucket, len(texts), spec)
     return _with_symbols(rows, cols, values, texts if raw is None else raw, spec)
 
 
@@ -206,7 +208,7 @@ def _with_symbols(rows, cols, values, raw: Sequence[str], spec: FeatureSpec):
     sdoc, sbucket = symbol_ngrams(raw, spec)
     if not len(sdoc):
         return rows, cols, values
-    srows, scols, svalues = _unit_block(sdoc, sbucket, len(raw), spec, spec.symbol_weight)
+    srows, scols, svalues = unit_block(sdoc, sbucket, len(raw), spec, spec.symbol_weight)
     rows, cols, values = np.concatenate([rows, srows]), np.concatenate([cols, scols]), np.concatenate([values, svalues])
     order = np.argsort(rows, kind="stable")
     return rows[order], cols[order], values[order]

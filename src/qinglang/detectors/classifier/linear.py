@@ -1,4 +1,5 @@
-"""The shipped linear model: hashed n-gram weights in ``weights.npz`` plus ``meta.json``. numpy and scipy, no pickle."""
+"""The shipped linear model: hashed n-gram weights in ``weights.npz`` plus ``meta.json``. numpy, no pickle; the
+feature and product loops are compiled (:mod:`~qinglang.detectors.classifier.kernel`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
+from qinglang.detectors.classifier import kernel
 from qinglang.detectors.classifier.calibration import LengthCalibration
-from qinglang.detectors.classifier.features import FeatureSpec, prepare, sparse_counts
+from qinglang.detectors.classifier.features import FeatureSpec, prepare
 from qinglang.errors import ConfigError
 
 DEFAULT_MODEL_DIR = Path(__file__).with_name("model")  # a package, so wheels ship its data files
@@ -42,23 +43,19 @@ class LinearModel:
         """Raw class logits for texts already passed through :func:`prepare`; ``raw`` are the same texts before
         normalisation, for the symbol view (defaults to ``prepared``).
 
-        Several texts (a long text's windows, a batch): the features go into a CSR matrix (rows are already sorted
-        by text) and meet the weights in one sparse product, which avoids materialising a (n-grams x classes)
-        array per call.
+        Several texts (a long text's windows, a batch): the features meet the weights in one compiled loop
+        that sums in the order scipy's CSR product would (:func:`~qinglang.detectors.classifier.kernel.product`),
+        without materialising a (n-grams x classes) array per call.
         """
         if not prepared:
             return np.zeros((0, len(self.classes)), dtype=np.float64)
-        rows, cols, values = sparse_counts(prepared, self.spec, raw)
-        if len(prepared) == 1:  # one short text: a plain dot product, without the sparse matrix's set-up cost
+        parts = kernel.blocks(prepared, self.spec, raw)
+        if len(prepared) == 1:  # one short text: a plain dot product
+            cols, values = (np.concatenate(arrays) for arrays in list(zip(*parts, strict=True))[1:])
             logits = values.astype(np.float32) @ self.weights[cols]
             return logits[None, :].astype(np.float64) + self.bias.astype(np.float64)
-        return self._product(rows, cols, values, len(prepared))
-
-    def _product(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-        index = np.int32 if len(cols) < 2**31 else np.int64  # 32-bit indices are scipy's own: no conversion copy
-        indptr = np.searchsorted(rows, np.arange(n + 1)).astype(index)
-        features = csr_matrix((values.astype(np.float32), cols.astype(index), indptr), shape=(n, self.spec.dim))
-        return (features @ self.weights).astype(np.float64) + self.bias.astype(np.float64)
+        logits = kernel.product(parts, self.weights, len(prepared))
+        return logits.astype(np.float64) + self.bias.astype(np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated class scores of texts scored whole (no windows), one row per text, in ``classes`` order."""
@@ -132,4 +129,5 @@ def load_model(folder: str | Path | None = None) -> LinearModel:
         )
     calibration = LengthCalibration.from_dict(meta["calibration"]) if meta.get("calibration") else None
     temperature = float(meta.get("temperature", 1.0))
+    kernel.warm_up(spec, weights)
     return LinearModel(tuple(meta["classes"]), spec, weights, bias, temperature, meta, calibration)

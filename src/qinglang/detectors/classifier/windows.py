@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qinglang.detectors.classifier import kernel
 from qinglang.detectors.classifier.features import fold_digits, prepare
 from qinglang.text.normalize import normalize_cached
 
 SIZE, MAX_SIZE, SHORT = 200, 300, 60  # paragraph window, longest text scored whole, sentence window (characters)
-_SENTENCE_END = re.compile(r"[。！？!?；;…\n]+[”」』\"']?")
+SENTENCE_ENDS, CLOSING_QUOTES = "。！？!?；;…\n", "”」』\"'"
+_SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]+[{CLOSING_QUOTES}]?")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -80,13 +82,17 @@ def window_plan(text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short:
     """The windows of a text longer than ``max_size`` (None for a text scored whole).
 
     A long text is normalised once (through the cache the other detectors share) and its windows are cut from the
-    normalised string, so overlapping windows do not normalise the same characters again.
+    normalised string, so overlapping windows do not normalise the same characters again. The windows are
+    :func:`windows`' own, found by a compiled loop (:func:`~qinglang.detectors.classifier.kernel.window_spans`).
     """
     if len(text) <= max_size:
         return None
     norm = normalize_cached(text)
-    spans = tuple(windows(norm.text, size=size, max_size=max_size, short=short))
-    return WindowPlan(fold_digits(norm.text), spans, tuple(norm.original_span(s, e) for s, e in spans))
+    if len(norm.text) <= max_size:  # what windows() gives a short text
+        return WindowPlan(fold_digits(norm.text), ((0, len(norm.text)),), (norm.original_span(0, len(norm.text)),))
+    rows = kernel.window_spans(norm.text, norm.origin, size, max_size, short)  # windows(), compiled
+    spans = tuple((s, e) for s, e, _, _ in rows)
+    return WindowPlan(fold_digits(norm.text), spans, tuple((a, b) for _, _, a, b in rows))
 
 
 def prepared_windows(
@@ -101,5 +107,5 @@ def prepared_windows(
     plan = window_plan(text, size=size, max_size=max_size, short=short)
     if plan is None:
         return [(0, len(text), prepare(text), text)]
-    return [(a, b, plan.prepared[s:e], plan.prepared[s:e]) for (s, e), (a, b) in zip(plan.spans, plan.original,
-                                                                                        strict=True)]
+    prepared = plan.prepared
+    return [(a, b, w, w) for (s, e), (a, b) in zip(plan.spans, plan.original, strict=True) for w in (prepared[s:e],)]

@@ -156,8 +156,8 @@ class _Located:
 def _looks_textured(gray: np.ndarray, step: int = 4) -> bool:
     """A quick estimate of :func:`_noise_like` on every ``step``-th pixel (about a tenth of a millisecond per
     megapixel); it only orders the checks, never decides."""
-    sample = gray[::step, ::step].astype(np.int16)
-    return sample.shape[1] > 1 and float(np.median(np.abs(np.diff(sample, axis=1)))) > 16.0
+    sample = gray[::step, ::step]
+    return sample.shape[1] > 1 and median_step(sample) > 16.0
 
 
 FINDER_SIDE = (240, 640)  # the finder check works on a copy whose short side is at least 240, long side at most 640
@@ -212,15 +212,35 @@ def _finder_rings(labels: np.ndarray, stats: np.ndarray) -> bool:
     return bool((inside & (width > 0.2) & (width < 0.65) & (height > 0.2) & (height < 0.65)).any())
 
 
+NOISE_SURE = 32.0  # median step between neighbouring full-resolution pixels above which a large image is noise
+
+
 def _noise_like(gray: np.ndarray, max_median_gradient: float = 16.0) -> bool:
     """True for images that are texture or noise nearly everywhere (median neighbour difference over
     ``max_median_gradient`` grey levels at 640 px): the WeChat detector finds hundreds of candidates there and
     costs seconds, while photographed and screenshotted codes sit on smoother images (0-15 on the ZXing set).
-    ``gray`` is the image as grey levels (the array the first zxing pass read)."""
+    ``gray`` is the image as grey levels (the array the first zxing pass read).
+
+    Reducing a large image to 640 px costs milliseconds, so a large image first gets the same median on every
+    fourth row at full resolution (a tenth of that): there a photo or poster is smoother still than at 640 px
+    (its steps shrink with the pixels) while noise is rougher (reducing averages it), and a median over
+    :data:`NOISE_SURE`, twice the bar, is noise without the reduced copy. Below that the reduced copy decides."""
+    if max(gray.shape) > 640 and gray.shape[1] > 1 and median_step(gray[::4]) > NOISE_SURE:
+        return True
     small = Image.fromarray(gray)
     small.thumbnail((640, 640))
-    gray = np.asarray(small, dtype=np.int16)
-    return gray.shape[1] > 1 and float(np.median(np.abs(np.diff(gray, axis=1)))) > max_median_gradient
+    reduced = np.asarray(small)
+    return reduced.shape[1] > 1 and median_step(reduced) > max_median_gradient
+
+
+def median_step(gray: np.ndarray) -> float:
+    """``np.median(np.abs(np.diff(gray, axis=1)))`` of 8-bit grey levels, from a histogram of the 256 possible
+    steps: the same number without sorting (a fraction of a millisecond per megapixel instead of several)."""
+    steps = np.abs(np.diff(gray.astype(np.int16), axis=1)).ravel()
+    below = np.cumsum(np.bincount(steps, minlength=256))
+    n = len(steps)
+    low, high = np.searchsorted(below, [(n - 1) // 2, n // 2], side="right")
+    return (int(low) + int(high)) / 2
 
 
 def _dedupe(codes: list[QrCode]) -> list[QrCode]:
