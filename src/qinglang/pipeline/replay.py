@@ -66,16 +66,13 @@ class DetectorSpec:
         from qinglang.detectors.registry import create_detector
 
         config = dict(self.config)
-        if self.path_key is None:
-            detector = create_detector(self.name, config)
-            detector.ensure_loaded()
-            return detector
         with tempfile.TemporaryDirectory(prefix="qinglang-replay-") as folder:
             for relative, contents in self.files:
                 target = Path(folder, relative)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(contents)
-            config[self.path_key] = str(Path(folder, self.entry)) if self.entry else folder
+            if self.path_key is not None:
+                config[self.path_key] = str(Path(folder, self.entry)) if self.entry else folder
             detector = create_detector(self.name, config)
             detector.ensure_loaded()  # everything is read now: the folder can go
         return detector

@@ -27,6 +27,16 @@ def jit(fn):
 
 
 @jit
+def scale_row(values, first, out, squares, weight):
+    """Scale ``values[first:out]``, whose squares sum to ``squares``, to L2 norm ``weight`` (an empty row stays)."""
+    norm = np.sqrt(squares) / weight
+    if norm == 0:
+        norm = 1.0
+    for j in range(first, out):
+        values[j] = values[j] / norm
+
+
+@jit
 def ngram_block(codes, offsets, pinyin, bits, max_order, pinyin_order, drop_marks, table):
     """``(rows, cols, values)`` of the n-gram block of texts ``codes[offsets[i]:offsets[i + 1]]`` (compiled)."""
     mul, gold = np.uint64(0x100000001B3), np.uint64(0x9E3779B97F4A7C15)
@@ -102,11 +112,7 @@ def ngram_block(codes, offsets, pinyin, bits, max_order, pinyin_order, drop_mark
             v = table[runs[j]]
             rows[j], values[j] = t, v
             squares += v * v
-        norm = np.sqrt(squares) / 1.0
-        if norm == 0:
-            norm = 1.0
-        for j in range(first, out):
-            values[j] = values[j] / norm
+        scale_row(values, first, out, squares, 1.0)
     return rows[:out], cols[:out], values[:out]
 
 
@@ -175,11 +181,7 @@ def symbol_block(codes, offsets, docs, lows, highs, bits, weight, table):
             squares += v * v
             out += 1
             i = j
-        norm = np.sqrt(squares) / weight
-        if norm == 0:
-            norm = 1.0
-        for j in range(first, out):
-            values[j] = values[j] / norm
+        scale_row(values, first, out, squares, weight)
     return rows[:out], cols[:out], values[:out]
 
 
