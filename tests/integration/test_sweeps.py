@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from review_support import REVIEW, make_user, sessions_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from qinglang.config import ScreeningSettings, Settings
 from qinglang.domain.review import CaseSource, TargetKind
@@ -223,6 +223,46 @@ def test_fingerprints_are_stored_per_version_and_the_index_heals_missing_ones(wo
         assert len(index) == 6
         assert s.scalar(select(func.count()).select_from(TextFingerprintRow)) == 6
         assert similarity.backfill(s) == 0
+
+
+def test_a_fingerprint_of_an_older_normalisation_edition_is_recomputed_not_trusted(world):
+    """A stored fingerprint whose scheme names another edition of the normaliser (here: one that says ch-c is
+    PASSAGES[0]) is recomputed from the version's text, by the sharded search and by the index alike."""
+    import dataclasses
+
+    from qinglang.similarity import SCHEME, fingerprint
+    from qinglang.similarity.encoding import encode
+    from qinglang.text import EDITION
+
+    older = SCHEME.replace(f"/norm{EDITION}", f"/norm{EDITION - 1}")
+    assert older != SCHEME and SCHEME.endswith(f"/norm{EDITION}")
+    stale = encode(dataclasses.replace(fingerprint(PASSAGES[0]), scheme=older))
+
+    def make_stale() -> int:
+        with transaction(world) as s:
+            pk = sweeps._newest_version(s, "ch-c").pk
+            s.execute(update(TextFingerprintRow).where(TextFingerprintRow.content_version_pk == pk)
+                      .values(scheme=older, data=stale))
+            return pk
+
+    def scheme_of(pk: int) -> str:
+        with transaction(world) as s:
+            return s.scalar(select(TextFingerprintRow.scheme).where(TextFingerprintRow.content_version_pk == pk))
+
+    pk = make_stale()
+    with transaction(world) as s:
+        found = {m.key.content_id for m in similarity.near_duplicates(s, fingerprint(CHAPTER))}
+        assert "ch-c" in found and "other-b" not in found
+        assert not any(m.key.content_id == "ch-c" for m in similarity.near_duplicates(s, fingerprint(PASSAGES[0])))
+    assert scheme_of(pk) == SCHEME  # healed: stored again under the current scheme
+    make_stale()
+    with transaction(world) as s:
+        assert "ch-c" in {m.key.content_id for m in similarity.corpus_index(s).search(fingerprint(CHAPTER))}
+    assert scheme_of(pk) == SCHEME
+    make_stale()
+    with transaction(world) as s:
+        assert similarity.backfill(s) == 1
+    assert scheme_of(pk) == SCHEME
 
 
 def _deliver_all(db) -> dict[str, int]:
