@@ -5,10 +5,9 @@ listed ``text_fingerprint`` passage blocks the contents that contain it."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from api_support import key_with, make_client

@@ -168,11 +168,11 @@ def test_a_sweep_that_fails_is_marked_failed_with_its_error_and_kept(world, monk
 
 
 def _queue_case_then_reopen(db) -> sweeps.SweepView:
+    from review_support import make_user
     from sqlalchemy import update
 
     from qinglang.domain.review import CaseSource, TargetKind
     from qinglang.services.review import cases, decisions, queue
-    from review_support import make_user
 
     lead = make_user(db, "lead", "lead")
     with transaction(db) as s:
