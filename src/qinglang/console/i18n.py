@@ -165,6 +165,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # queue, search, statuses (every value a page shows has its words)
     "any": ("全部", "Any"),
     "severity": ("严重程度", "Severity"),
+    "severity_usual": ("与该类别近期案件相同", "as the category's recent cases"),
     "severity_1": ("轻微", "mild"),
     "severity_2": ("较重", "serious"),
     "severity_3": ("严重", "severe"),
