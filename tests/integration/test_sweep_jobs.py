@@ -184,3 +184,36 @@ def _queue_case_then_reopen(db) -> sweeps.SweepView:
     with transaction(db) as s:
         s.execute(update(Case).where(Case.id == case.id).values(outcome=None))
     return queued
+
+
+def test_a_long_sweep_runs_in_its_own_thread_and_the_other_duties_keep_going(world, monkeypatch):
+    from qinglang.services.review import queue as review_queue
+    from qinglang.workers import review as worker_module
+
+    release, passes, real_find = threading.Event(), [], sweeps.find
+
+    def slow_find(*args, **kwargs):
+        release.wait(30)  # a corpus-wide search that takes its time
+        return real_find(*args, **kwargs)
+
+    def counting_reap(session):
+        passes.append(1)
+        return 0
+
+    monkeypatch.setattr(sweeps, "find", slow_find)
+    monkeypatch.setattr(review_queue, "reap_expired_leases", counting_reap)
+    queued = _queue(world)
+    review = REVIEW.model_copy(update={"worker_poll_seconds": 0.05})
+    worker = worker_module.ReviewWorker(world, review, sweep_settings=SETTINGS).start()
+    try:
+        deadline = utcnow() + timedelta(seconds=20)
+        while len(passes) < 5 and utcnow() < deadline:  # the duties' passes go on while the sweep waits
+            threading.Event().wait(0.05)
+        assert len(passes) >= 5 and _show(world, queued.id).status == "running"
+        release.set()
+        while _show(world, queued.id).status != "completed" and utcnow() < deadline:
+            threading.Event().wait(0.05)
+        assert _show(world, queued.id).status == "completed"
+    finally:
+        release.set()
+        worker.stop()

@@ -26,8 +26,9 @@ def run(once: bool) -> None:
         return
     click.echo(f"review worker {worker.owner} running; Ctrl-C stops it")
     try:
-        worker.run_forever()
+        worker.start().wait()
     except KeyboardInterrupt:
+        worker.stop()
         click.echo("stopped")
 
 

@@ -5,7 +5,11 @@ returns abandoned claims to the queue,
 signs audit chain checkpoints, escalates overdue cases, keeps the daily figures current and forgets what has aged
 out (ended sessions, old sign-in counts,
 day-old idempotency keys). Runs in-process under ``qinglang serve`` (a thread) or alone as
-``qinglang worker run``; any number may run at once, since every step leases its rows or compares-and-sets."""
+``qinglang worker run``; any number may run at once, since every step leases its rows or compares-and-sets.
+
+Started as threads (``start``), the sweeps run in a thread of their own: a corpus-wide sweep takes minutes, and
+webhooks, expiries and claims must not wait for it. ``run_once`` (one pass, as tests and ``--once`` use it) still
+does every duty in turn."""
 
 from __future__ import annotations
 
@@ -53,9 +57,10 @@ class ReviewWorker:
         self._last_checkpoint = self._last_purge = float("-inf")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._sweep_thread: threading.Thread | None = None
 
-    def run_once(self) -> dict[str, int]:
-        """One pass of every duty; returns what it did."""
+    def run_once(self, *, sweeps: bool = True) -> dict[str, int]:
+        """One pass of every duty (the sweeps' too unless ``sweeps`` is false); returns what it did."""
         done = {"delivered": 0, "expired": 0, "reaped": 0, "checkpointed": 0, "purged": 0, "licences_expired": 0,
                 "accounts_assessed": 0, "originality_measured": 0}
         with transaction(self.sessions) as session:
@@ -79,10 +84,16 @@ class ReviewWorker:
         done["purged"] = self._purge()
         if self.statistics is not None:
             done.update(self.statistics.run())
-        if self.sweep_settings is not None:
-            done["sweeps_run"] = sweep_jobs.run_queued(self.sessions, self.sweep_settings, worker=self.owner)
-            done["auto_sweeps"] = auto_sweeps.run_due(self.sessions, self.sweep_settings, worker=self.owner)
+        if sweeps:
+            done.update(self.run_sweeps())
         return done
+
+    def run_sweeps(self) -> dict[str, int]:
+        """One queued sweep, then the automatic ones that are due (nothing when this worker runs no sweeps)."""
+        if self.sweep_settings is None:
+            return {}
+        return {"sweeps_run": sweep_jobs.run_queued(self.sessions, self.sweep_settings, worker=self.owner),
+                "auto_sweeps": auto_sweeps.run_due(self.sessions, self.sweep_settings, worker=self.owner)}
 
     def _qualify(self) -> dict[str, int]:
         """Licences past their end date are expired, then accounts whose review time came are re-assessed:
@@ -112,25 +123,42 @@ class ReviewWorker:
         with transaction(self.sessions) as session:
             return sessions.purge_ended(session) + signin.forget_stale(session) + idempotency.forget_old(session)
 
-    def run_forever(self) -> None:
+    def run_forever(self, *, sweeps: bool = True) -> None:
+        self._loop(lambda: self.run_once(sweeps=sweeps), "review worker pass failed")
+
+    def _loop(self, one_pass: Callable[[], dict[str, int]], failure: str) -> None:
         while not self._stop.is_set():
             try:
-                done = self.run_once()
+                done = one_pass()
             except Exception:  # noqa: BLE001 - a failing pass is logged and retried; rows stay leased or pending
-                log.exception("review worker pass failed")
+                log.exception(failure)
                 done = {}
             if not any(done.values()):
                 self._stop.wait(self.review.worker_poll_seconds)
 
     def start(self) -> ReviewWorker:
-        self._thread = threading.Thread(target=self.run_forever, name="qinglang-review-worker", daemon=True)
+        """Run in the background: the duties in one thread, the sweeps (when this worker runs them) in another."""
+        own_sweeps = self.sweep_settings is not None
+        self._thread = threading.Thread(target=self.run_forever, kwargs={"sweeps": not own_sweeps},
+                                        name="qinglang-review-worker", daemon=True)
         self._thread.start()
+        if own_sweeps:
+            self._sweep_thread = threading.Thread(target=self._loop, args=(self.run_sweeps, "sweep pass failed"),
+                                                  name="qinglang-sweep-worker", daemon=True)
+            self._sweep_thread.start()
         return self
+
+    def wait(self) -> None:
+        """Block until the background threads end (after ``stop``); Ctrl-C reaches the caller meanwhile."""
+        for thread in (self._thread, self._sweep_thread):
+            while thread is not None and thread.is_alive():
+                thread.join(0.5)
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        for thread in (self._thread, self._sweep_thread):
+            if thread is not None:
+                thread.join(timeout)
 
 
 def worker_for(settings, factory: sessionmaker[Session], **kwargs) -> ReviewWorker:
