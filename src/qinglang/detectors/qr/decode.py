@@ -1,6 +1,7 @@
 """Find and decode every QR code in an image: zxing-cpp first, then (only where it finds nothing) the regions
 where it located a symbol but could not decode it, upscaled; the whole image at 2x when it is small or a symbol
-was located; tiles for long images; and OpenCV's WeChat QR decoder (CNN detector + super-resolution)."""
+was located; tiles for long images; OpenCV's WeChat QR decoder (CNN detector + super-resolution); and last, where a symbol or
+finder pattern was seen but nothing read, sharpened, thresholded and turned variants (the hard-photo pass)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ SMALL_SIDE = 640  # images whose long side is below this are also tried at 2x
 class QrCode:
     payload: str
     polygon: tuple[tuple[int, int], ...]
-    decoder: str  # "zxing" | "zxing_upscaled" | "zxing_tile" | "wechat"
+    decoder: str  # "zxing" | "zxing_upscaled" | "zxing_tile" | "wechat" | "zxing_hard"
 
     @property
     def bbox(self) -> tuple[int, int, int, int]:
@@ -130,15 +131,31 @@ def _second_pass(img: Image.Image, gray: np.ndarray, seen: list, wechat: WeChatD
         codes = _dedupe([c for dx, dy, t in tiles for c in _zxing(_gray(t), "zxing_tile", dx=dx, dy=dy)])
         if codes:
             return codes
-    if wechat is None:
+    if not _worth_slow_passes(gray, located):
         return []
-    # the WeChat pass needs both a located symbol or finder pattern and an image that is not texture everywhere;
-    # where a glance at every fourth pixel says texture, the noise check (which refuses those) goes first
+    if wechat is not None:
+        codes = wechat.decode(img)
+        if codes:
+            return codes
+    return _hard_photo(gray)
+
+
+def _worth_slow_passes(gray: np.ndarray, located: _Located) -> bool:
+    """Whether the WeChat pass and the hard-photo pass may run: a located symbol or finder pattern, on an image
+    that is not texture everywhere. Where a glance at every fourth pixel says texture, the noise check (which
+    refuses those) goes first."""
     if _looks_textured(gray):
-        worth = not _noise_like(gray) and located()
-    else:
-        worth = located() and not _noise_like(gray)
-    return wechat.decode(img) if worth else []
+        return not _noise_like(gray) and located()
+    return located() and not _noise_like(gray)
+
+
+def _hard_photo(gray: np.ndarray) -> list[QrCode]:
+    """The last pass, where a symbol was located or finder patterns seen and nothing else read a code: sharpened,
+    thresholded, thickened and turned variants (:mod:`qinglang.detectors.qr.hard`), within a CPU budget."""
+    from qinglang.detectors.qr.hard import read_variants
+
+    reads, _ = read_variants(gray)
+    return _dedupe([QrCode(text, polygon, "zxing_hard") for text, polygon in reads])
 
 
 class _Located:
