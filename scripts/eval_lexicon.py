@@ -22,7 +22,7 @@ from qinglang.detectors.contacts.detector import ContactsDetector
 from qinglang.detectors.lexicon.detector import LexiconDetector
 from qinglang.domain import ContentItem
 from qinglang.evaluation.datasets import is_dev, load_chineseharm, load_cmrc_contexts, load_cold, load_novels
-from qinglang.text.normalize import normalize, normalize_cached, normalize_text, normalize_text_cached
+from qinglang.text.normalize import normalize, normalize_text
 
 CATEGORIES = ("porn", "illicit_ad", "gambling", "fraud", "abuse")
 
@@ -107,8 +107,6 @@ def throughput(items: list[str]) -> dict:
 
     def run(detector):
         def one(text):
-            normalize_cached.cache_clear()
-            normalize_text_cached.cache_clear()
             detector.detect(PreparedContent(ContentItem(id="x", text=text), {"text": text}))
         return one
 

@@ -1,5 +1,6 @@
-"""In a real headless Chromium: a lead opens a sweep, unticks one content, takes the rest down in one submit,
-and the worker delivers each take-down to the platform's webhook exactly once."""
+"""In a real headless Chromium: a lead opens a queued sweep, whose page polls until the worker has run it and then
+shows what it found; the lead unticks one content, takes the rest down in one submit, and the worker delivers each
+take-down to the platform's webhook exactly once."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from console_support import Receiver, fresh_settings, seed
 from qinglang.config import ScreeningSettings
 from qinglang.domain.sweeps import SeedKind
 from qinglang.pipeline import Screener
-from qinglang.services import sweeps
+from qinglang.services import sweep_jobs, sweeps
 from qinglang.services.audit.verify import verify_chain
 from qinglang.services.contents import ContentSubmission, submit_content
 from qinglang.services.screening import ScreeningService
@@ -35,8 +36,8 @@ def stack(tmp_path):
     for content_id, text in (("copy-1", PASSAGES[2]), ("copy-2", PASSAGES[2].replace("，", "、")),
                              ("teaser", PASSAGES[2][:250] + "加我薇信 abc123 看全集")):
         submit_content(factory, screening, ContentSubmission(content_id=content_id, text=text), actor="platform")
-    sweep = sweeps.start_sweep(factory, sweeps.Seed(SeedKind.TEXT, PASSAGES[2][50:450]), actor="test",
-                               sla_hours=settings.review.sla_hours)
+    with transaction(factory) as session:
+        sweep = sweep_jobs.queue_sweep(session, sweeps.Seed(SeedKind.TEXT, PASSAGES[2][50:450]), actor="test")
     server = LiveServer.start(settings)
     yield settings, factory, server, receiver, sweep
     server.stop()
@@ -52,7 +53,12 @@ def test_bulk_take_down_from_the_sweep_page_is_delivered_once_per_action(browser
     page.click("button[type=submit]")
     page.click("nav >> text=举一反三排查")
     page.click(f"a[href='/console/sweeps/{sweep.id}']")
-    assert page.locator("#group-near_duplicate").inner_text() == "相似内容 (3)"
+    assert "排队中" in page.locator("#sweep-status").inner_text()
+    assert ReviewWorker(factory, settings.review, sweep_settings=settings).run_once()["sweeps_run"] == 1
+    # the page's poll sees the sweep finished and reloads it: no click
+    assert page.locator("#group-near_duplicate").inner_text(timeout=15_000) == "相似内容 (3)"
+    with transaction(factory) as session:
+        sweep = sweeps.get_sweep(session, sweep.id)
     teaser_case = next(i.case_id for i in sweep.items if i.content_id == "teaser")
     page.uncheck(f"input[name=case_id][value='{teaser_case}']")
     page.fill("#bulk-form input[name=reason]", "同一低俗章节的转载")

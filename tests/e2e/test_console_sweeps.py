@@ -1,4 +1,5 @@
-"""The console's sweep pages: a lead sees a sweep grouped by reason and takes the selected contents down at once."""
+"""The console's sweep pages: a queued sweep shows its status and polls it until the worker has run it; then a lead
+sees it grouped by reason and takes the selected contents down at once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from api_support import key_with, make_client
 from console_support import fresh_settings, seed
 from fastapi.testclient import TestClient
+
+from qinglang.workers.review import ReviewWorker
 
 PASSAGES = json.loads((Path(__file__).resolve().parents[1] / "unit" / "data" / "similarity_passages.json")
                       .read_text("utf-8"))["passages"]
@@ -33,12 +36,26 @@ def _signed_in(client: TestClient, who: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', client.get("/console").text).group(1)
 
 
+def _run_queued(runtime) -> None:
+    assert ReviewWorker(runtime.sessions, runtime.settings.review, sweep_settings=runtime.settings).run_once()[
+        "sweeps_run"] == 1
+
+
 def test_a_lead_sees_the_sweep_by_reason_and_takes_the_selected_contents_down(world):
-    client, _runtime, headers = world
-    sweep = client.post("/v1/sweeps", json={"text": PASSAGES[0][100:400] + " site:bad.example"},
-                        headers=headers).json()
-    assert {i["content_id"] for i in sweep["items"]} == {"a", "b"}
+    client, runtime, headers = world
+    queued = client.post("/v1/sweeps", json={"text": PASSAGES[0][100:400] + " site:bad.example"},
+                         headers=headers).json()
     csrf = _signed_in(client, "lead")
+    waiting = client.get(f"/console/sweeps/{queued['id']}").text
+    assert 'id="sweep-status"' in waiting and f'hx-get="/console/sweeps/{queued["id"]}/status"' in waiting
+    assert "排队中" in waiting and 'id="bulk-form"' not in waiting
+    poll = client.get(f"/console/sweeps/{queued['id']}/status")
+    assert poll.status_code == 200 and "hx-trigger=\"every 2s\"" in poll.text and "HX-Refresh" not in poll.headers
+    _run_queued(runtime)
+    finished = client.get(f"/console/sweeps/{queued['id']}/status")
+    assert finished.headers["HX-Refresh"] == "true" and "hx-get" not in finished.text
+    sweep = client.get(f"/v1/sweeps/{queued['id']}", headers=headers).json()
+    assert {i["content_id"] for i in sweep["items"]} == {"a", "b"}
     listing = client.get("/console/sweeps")
     assert listing.status_code == 200 and f'href="/console/sweeps/{sweep["id"]}"' in listing.text
     page = client.get(f"/console/sweeps/{sweep['id']}").text
@@ -61,10 +78,12 @@ def test_a_lead_sees_the_sweep_by_reason_and_takes_the_selected_contents_down(wo
 
 
 def test_a_reviewer_may_not_decide_a_sweep(world):
-    client, _runtime, headers = world
+    client, runtime, headers = world
     sweep = client.post("/v1/sweeps", json={"domain": "bad.example"}, headers=headers).json()
+    _run_queued(runtime)
     csrf = _signed_in(client, "rev")
     assert client.get(f"/console/sweeps/{sweep['id']}").status_code == 403
+    assert client.get(f"/console/sweeps/{sweep['id']}/status").status_code == 403
     refused = client.post(f"/console/sweeps/{sweep['id']}/decide",
                           data={"csrf": csrf, "case_id": [1], "choice": "take_down", "reason": "x"})
     assert refused.status_code == 403

@@ -262,6 +262,28 @@ def test_calibration_answers_are_scored_against_the_known_answer(db):
     assert stats == [calibration.Agreement("alice", known=1, known_agreed=0, second=0, second_agreed=0, rate=0.0)]
 
 
+def test_a_calibration_case_takes_the_queues_usual_severity_unless_the_lead_sets_one(db):
+    from qinglang.domain.review import CaseSource, TargetKind
+
+    lee = make_user(db, "lee", "lead")
+    with transaction(db) as s:
+        for i, severity in enumerate((3, 3, 1)):
+            cases.open_case(s, cases.NewCase(TargetKind.CONTENT, f"v-{i}", CaseSource.VERDICT, "gambling", severity),
+                            sla_hours=REVIEW.sla_hours, actor="policy")
+
+    def seed(target, queue_name, severity=None):
+        with transaction(db) as s:
+            return calibration.seed_known_answer(s, lee, target_kind="content", target_id=target, queue=queue_name,
+                                                 known_answer="pass", title="t", body="b", review=REVIEW,
+                                                 severity=severity)
+
+    assert seed("cal-usual", "gambling").severity == 3  # as most of the queue's automatic cases
+    assert seed("cal-empty", "fraud").severity == 2  # a queue with none: the default grade
+    assert seed("cal-set", "gambling", 1).severity == 1
+    with pytest.raises(InvalidInput):
+        seed("cal-bad", "gambling", 4)
+
+
 def test_a_burst_of_reports_on_one_target_stops_raising_priority(db):
     for n in range(reports.FLOOD_REPORTS_PER_10_MIN):
         last = file(db, ip=f"11.0.0.{n}")

@@ -49,6 +49,25 @@ def test_start_show_list_and_dry_run(database_url, tmp_path):
     assert _run(database_url, "sweep", "index").output.strip() == "fingerprinted 0 content versions"
 
 
+def test_queue_leaves_the_sweep_to_the_worker(database_url):
+    from qinglang.config import Settings
+    from qinglang.services import sweep_jobs
+
+    _contents(database_url)
+    queued = json.loads(_run(database_url, "sweep", "start", "--contact", "wechat:qlteam88", "--queue",
+                             "--json").output)
+    assert (queued["status"], queued["found"], queued["items"]) == ("queued", 0, [])
+    shown = _run(database_url, "sweep", "show", str(queued["id"]))
+    assert shown.output.strip() == f"sweep #{queued['id']} from contact 'wechat:qlteam88': queued"
+    with sessions_for(database_url) as db:
+        assert sweep_jobs.run_queued(db, Settings(), worker="w1") == 1
+    done = json.loads(_run(database_url, "sweep", "show", str(queued["id"]), "--json").output)
+    assert (done["status"], done["found"], done["opened"]) == ("completed", 2, 2)
+    assert "\tcompleted\tcontact:wechat:qlteam88\tfound 2" in _run(database_url, "sweep", "list").output
+    refused = _run(database_url, "sweep", "start", "--case", "77", "--queue")
+    assert refused.exit_code == 1 and "case_not_found" in refused.output  # checked before it is queued
+
+
 def test_errors_have_their_codes(database_url):
     _run(database_url, "db", "upgrade")
     none = _run(database_url, "sweep", "start")

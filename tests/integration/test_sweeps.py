@@ -1,5 +1,8 @@
 """Sweeps on SQLite and PostgreSQL: from one confirmed chapter to its copies, its teaser, the accounts sharing its
-contact and the same operator's other contents; two sweeps at once open each case once; the chain verifies."""
+contact and the same operator's other contents; two sweeps at once open each case once; the chain verifies.
+
+The sweeps a lead starts from the API are queued and run by the review worker (``_queued_sweep``); the others run
+where they are started (``_sweep``, as ``qinglang sweep start`` and the automatic sweeps do): both record alike."""
 
 from __future__ import annotations
 
@@ -10,14 +13,14 @@ from pathlib import Path
 
 import pytest
 from review_support import REVIEW, make_user, sessions_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
-from qinglang.config import ScreeningSettings
+from qinglang.config import ScreeningSettings, Settings
 from qinglang.domain.review import CaseSource, TargetKind
 from qinglang.domain.sweeps import SeedKind
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.pipeline import Screener
-from qinglang.services import similarity, sweeps
+from qinglang.services import similarity, sweep_jobs, sweeps
 from qinglang.services.audit.verify import verify_chain
 from qinglang.services.contents import ContentSubmission, submit_content
 from qinglang.services.review import cases, decisions, queue
@@ -26,6 +29,7 @@ from qinglang.storage.db import transaction
 from qinglang.storage.tables.core import AccountRow, OperatorRow
 from qinglang.storage.tables.review import Case
 from qinglang.storage.tables.similarity import TextFingerprintRow
+from qinglang.workers.review import ReviewWorker
 
 DATA = Path(__file__).resolve().parents[1] / "unit" / "data" / "similarity_passages.json"
 PASSAGES = json.loads(DATA.read_text("utf-8"))["passages"]
@@ -79,9 +83,20 @@ def _sweep(db, kind: SeedKind, value: str) -> sweeps.SweepView:
     return sweeps.start_sweep(db, sweeps.Seed(kind, value), actor="user:lead", sla_hours=REVIEW.sla_hours)
 
 
+def _queued_sweep(db, kind: SeedKind, value: str) -> sweeps.SweepView:
+    """Queue the sweep as ``POST /v1/sweeps`` does and let one pass of the review worker run it."""
+    with transaction(db) as s:
+        queued = sweep_jobs.queue_sweep(s, sweeps.Seed(kind, value), actor="user:lead")
+    assert queued.status == "queued"
+    assert ReviewWorker(db, REVIEW, sweep_settings=Settings(review=REVIEW)).run_once()["sweeps_run"] == 1
+    with transaction(db) as s:
+        return sweeps.get_sweep(s, queued.id)
+
+
 def test_a_sweep_from_a_confirmed_case_opens_a_case_for_every_related_content(world):
     seed = _confirm(world)
-    sweep = _sweep(world, SeedKind.CASE, str(seed))
+    sweep = _queued_sweep(world, SeedKind.CASE, str(seed))
+    assert sweep.status == "completed"
     items = {i.content_id: i for i in sweep.items}
     assert set(items) == {"ch-b", "ch-c", "teaser-d", "other-b"}
     assert sweep.seed_case_id == seed and sweep.found == 4 and sweep.opened == 4
@@ -210,6 +225,46 @@ def test_fingerprints_are_stored_per_version_and_the_index_heals_missing_ones(wo
         assert similarity.backfill(s) == 0
 
 
+def test_a_fingerprint_of_an_older_normalisation_edition_is_recomputed_not_trusted(world):
+    """A stored fingerprint whose scheme names another edition of the normaliser (here: one that says ch-c is
+    PASSAGES[0]) is recomputed from the version's text, by the sharded search and by the index alike."""
+    import dataclasses
+
+    from qinglang.similarity import SCHEME, fingerprint
+    from qinglang.similarity.encoding import encode
+    from qinglang.text import EDITION
+
+    older = SCHEME.replace(f"/norm{EDITION}", f"/norm{EDITION - 1}")
+    assert older != SCHEME and SCHEME.endswith(f"/norm{EDITION}")
+    stale = encode(dataclasses.replace(fingerprint(PASSAGES[0]), scheme=older))
+
+    def make_stale() -> int:
+        with transaction(world) as s:
+            pk = sweeps._newest_version(s, "ch-c").pk
+            s.execute(update(TextFingerprintRow).where(TextFingerprintRow.content_version_pk == pk)
+                      .values(scheme=older, data=stale))
+            return pk
+
+    def scheme_of(pk: int) -> str:
+        with transaction(world) as s:
+            return s.scalar(select(TextFingerprintRow.scheme).where(TextFingerprintRow.content_version_pk == pk))
+
+    pk = make_stale()
+    with transaction(world) as s:
+        found = {m.key.content_id for m in similarity.near_duplicates(s, fingerprint(CHAPTER))}
+        assert "ch-c" in found and "other-b" not in found
+        assert not any(m.key.content_id == "ch-c" for m in similarity.near_duplicates(s, fingerprint(PASSAGES[0])))
+    assert scheme_of(pk) == SCHEME  # healed: stored again under the current scheme
+    make_stale()
+    with transaction(world) as s:
+        assert "ch-c" in {m.key.content_id for m in similarity.corpus_index(s).search(fingerprint(CHAPTER))}
+    assert scheme_of(pk) == SCHEME
+    make_stale()
+    with transaction(world) as s:
+        assert similarity.backfill(s) == 1
+    assert scheme_of(pk) == SCHEME
+
+
 def _deliver_all(db) -> dict[str, int]:
     from qinglang.services.review import outbox
 
@@ -230,7 +285,7 @@ def test_a_bulk_take_down_reaches_the_platform_once_per_action(world):
     from qinglang.storage.tables.review import Action
 
     seed = _confirm(world)
-    sweep = _sweep(world, SeedKind.CASE, str(seed))
+    sweep = _queued_sweep(world, SeedKind.CASE, str(seed))
     with transaction(world) as s:
         lead = get_user_by_name(s, "lead")
     selected = [i.case_id for i in sweep.items if i.reason_kind != "same_operator"]
@@ -300,7 +355,9 @@ def test_the_days_sweep_figures_and_their_list(world):
     from qinglang.statistics.periods import DEFAULT_TIME_ZONE
 
     seed = _confirm(world)
-    sweep = _sweep(world, SeedKind.CASE, str(seed))
+    sweep = _queued_sweep(world, SeedKind.CASE, str(seed))
+    with transaction(world) as s:  # queued, not yet run: not a finished sweep, so not counted
+        sweep_jobs.queue_sweep(s, sweeps.Seed(SeedKind.DOMAIN, "nowhere.example"), actor="user:lead")
     today = datetime.now(ZoneInfo(DEFAULT_TIME_ZONE)).date()
     with transaction(world) as s:
         figures = count_day(s, today).figures.sweeps

@@ -83,3 +83,19 @@ def test_a_fold_is_trained_once_and_its_records_reused(tmp_path):
     records = cf.load_records(tmp_path, [fold])
     assert set(records.source) >= {"cmrc2018", "chineseharm"} and records.z.shape[1] == 5
     assert all(s.startswith("inserted:") for s in set(records.source) - {"cmrc2018", "chineseharm"})
+
+
+def test_the_per_source_rule_holds_each_large_clean_source_to_the_budget_on_its_own():
+    from qinglang.evaluation import heldout
+
+    # clean scores of two sources of 2,000 texts and a tiny one: all 0.1, except six of "loud"'s at 0.62
+    sources = np.array(["quiet"] * 2000 + ["loud"] * 2000 + ["tiny"] * 10)
+    clean = np.ones(len(sources), dtype=bool)
+    groups = heldout._clean_groups(sources, clean)
+    assert [int(g.sum()) for g in groups] == [2000, 2000]  # the tiny source never counts on its own
+    scores = np.full(len(sources), 0.1)
+    scores[2000:2006] = 0.62
+    # pooled, 6 of 4,010 (0.15%) reach 0.15: within the 0.2% review budget
+    assert heldout._lowest(scores[clean], heldout.REVIEW_BUDGET) == 0.15
+    # per source, 6 of loud's 2,000 (0.3%) do not: the threshold rises above them
+    assert max(heldout._lowest(scores[g], heldout.REVIEW_BUDGET) for g in groups) == 0.65

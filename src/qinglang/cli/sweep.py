@@ -22,6 +22,7 @@ def _settings():
 def _plain(view) -> dict:
     out = dataclasses.asdict(view)
     out["created_at"] = view.created_at.isoformat()
+    out["finished_at"] = view.finished_at.isoformat() if view.finished_at else None
     return out
 
 
@@ -29,8 +30,11 @@ def _echo_sweep(view, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(_plain(view), ensure_ascii=False, indent=2))
         return
-    click.echo(f"sweep #{view.id} from {view.seed_kind} {view.seed_value[:60]!r}: found {view.found}, "
-               f"opened {view.opened} cases")
+    head = f"sweep #{view.id} from {view.seed_kind} {view.seed_value[:60]!r}"
+    if view.status != "completed":
+        click.echo(f"{head}: {view.status}{' (' + view.error + ')' if view.error else ''}")
+        return
+    click.echo(f"{head}: found {view.found}, opened {view.opened} cases")
     for item in view.items:
         state = "opened" if item.case_opened else "already open"
         click.echo(f"  case #{item.case_id} ({state})\t{item.content_id}\t{item.account_id or '-'}\t{item.reason}")
@@ -53,11 +57,16 @@ def sweep_group() -> None:
 @click.option("--image-hash", help="a PDQ image hash (64 hex digits): images within 31 bits of it")
 @click.option("--term", help="a term: the contents whose normalised title or text contains it")
 @click.option("--dry-run", is_flag=True, help="show what the sweep would find; open nothing")
+@click.option("--queue", "queue_only", is_flag=True,
+              help="only queue the sweep; a running worker (qinglang serve / worker run) runs it")
 @click.option("--json", "as_json", is_flag=True)
 @reports_errors
-def start_command(text_file: Path | None, dry_run: bool, as_json: bool, **seeds) -> None:
-    """Start a sweep from exactly one seed; every content found gets a case in the `sweep` queue."""
-    from qinglang.services import sweeps
+def start_command(text_file: Path | None, dry_run: bool, queue_only: bool, as_json: bool, **seeds) -> None:
+    """Start a sweep from exactly one seed; every content found gets a case in the `sweep` queue.
+
+    It runs here, to the end, unless `--queue` leaves it to the worker (see `qinglang sweep show`)."""
+    from qinglang.services import sweep_jobs, sweeps
+    from qinglang.storage.db import transaction
 
     if text_file is not None:
         seeds["text"] = text_file.read_text("utf-8")
@@ -69,8 +78,12 @@ def start_command(text_file: Path | None, dry_run: bool, as_json: bool, **seeds)
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else
                    "\n".join(f"{h.content_id}\t{h.account_id or '-'}\t{h.reason}" for h in hits) or "nothing found")
         return
-    view = sweeps.start_sweep(open_sessions(settings), seed, actor=cli_actor(), sla_hours=settings.review.sla_hours,
-                              batch=settings.batch)
+    if queue_only:
+        with transaction(open_sessions(settings)) as session:
+            view = sweep_jobs.queue_sweep(session, seed, actor=cli_actor())
+    else:
+        view = sweeps.start_sweep(open_sessions(settings), seed, actor=cli_actor(),
+                                  sla_hours=settings.review.sla_hours, batch=settings.batch)
     _echo_sweep(view, as_json)
 
 
@@ -103,8 +116,8 @@ def list_command(limit: int, as_json: bool) -> None:
         click.echo(json.dumps([_plain(v) for v in views], ensure_ascii=False, indent=2))
         return
     for v in views:
-        click.echo(f"#{v.id}\t{v.created_at.isoformat()}\t{v.seed_kind}:{v.seed_value[:40]}\tfound {v.found}\t"
-                   f"opened {v.opened}\t{v.started_by}")
+        click.echo(f"#{v.id}\t{v.created_at.isoformat()}\t{v.status}\t{v.seed_kind}:{v.seed_value[:40]}\t"
+                   f"found {v.found}\topened {v.opened}\t{v.started_by}")
     if not views:
         click.echo("no sweeps yet")
 

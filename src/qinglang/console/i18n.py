@@ -59,6 +59,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "found": ("发现", "found"),
     "opened": ("新开案件", "cases opened"),
     "no_sweeps": ("尚无排查", "No sweeps yet"),
+    "sweep_queued": ("排队中，等待后台任务执行", "Queued: a worker will run it"),
+    "sweep_running": ("排查中……", "Running…"),
+    "sweep_completed": ("已完成", "Completed"),
+    "sweep_failed": ("失败", "Failed"),
     "shadow_differences": ("影子策略差异", "Shadow-policy differences"),
     "shadow_intro": ("影子策略与现行策略结论不同的内容（仅记录，不执行）。", "Where the shadow policy decided otherwise than the live one (recorded, never acted on)."),
     "live_verdict": ("现行结论", "Live verdict"),
@@ -161,6 +165,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # queue, search, statuses (every value a page shows has its words)
     "any": ("全部", "Any"),
     "severity": ("严重程度", "Severity"),
+    "severity_usual": ("与该类别近期案件相同", "as the category's recent cases"),
     "severity_1": ("轻微", "mild"),
     "severity_2": ("较重", "serious"),
     "severity_3": ("严重", "severe"),

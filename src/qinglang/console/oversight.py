@@ -91,12 +91,22 @@ def calibration_page(request: Request, user: Lead) -> Response:
 
 @router.post("/console/calibration")
 def seed_calibration(request: Request, user: Lead, target_id: str = Form(""), queue: str = Form("porn"),
-                     known_answer: str = Form("pass"), title: str = Form(""), body: str = Form("")) -> Response:
+                     known_answer: str = Form("pass"), title: str = Form(""), body: str = Form(""),
+                     severity: str = Form("")) -> Response:
     with transaction(_rt(request).sessions) as session:
         calibration.seed_known_answer(session, user, target_kind="content", target_id=target_id, queue=queue,
                                       known_answer=known_answer, title=title, body=body,
-                                      review=_rt(request).settings.review)
+                                      review=_rt(request).settings.review, severity=_severity(severity))
     return RedirectResponse("/console/calibration?seeded=1", status_code=303)
+
+
+def _severity(value: str) -> int | None:
+    """The calibration form's severity: blank is the queue's usual one; anything but 1, 2 or 3 is refused."""
+    if not value.strip():
+        return None
+    if value.strip() not in ("1", "2", "3"):
+        raise InvalidInput("severity must be 1, 2 or 3", code="invalid_request")
+    return int(value.strip())
 
 
 Actor = Annotated[str | None, Query(max_length=128)]

@@ -2,7 +2,11 @@
 
 The list is for leads and auditors (with a dashboard filter, ``?finished=``, it is the list behind the sweep
 figures); a sweep's page and its bulk form are for leads (``user: Lead``). The bulk form posts the selected case ids, one choice and one reason; the service
-decides each case through the ordinary claim-and-decide path (``services.sweep_decisions``)."""
+decides each case through the ordinary claim-and-decide path (``services.sweep_decisions``).
+
+A sweep the worker has not finished shows its status (queued, running) instead of the form; the status polls
+``/console/sweeps/{id}/status`` every two seconds (htmx), whose answer for a finished sweep tells htmx to reload
+the page (``HX-Refresh``), now with what the sweep found."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from qinglang.console.dashboard import list_response
 from qinglang.console.guard import AuditReader, ConsoleRoute, Lead
 from qinglang.console.render import render
 from qinglang.domain.review import CHOICES
-from qinglang.domain.sweeps import ReasonKind
+from qinglang.domain.sweeps import ReasonKind, SweepStatus
 from qinglang.domain.values import MAX_ID
 from qinglang.services import sweeps
 from qinglang.services.sweep_decisions import decide_in_bulk
@@ -47,6 +51,16 @@ def sweep_page(request: Request, sweep_id: Id, user: Lead, decided: int = -1, pe
     done = {"decided": decided, "pending": pending, "refused": refused} if decided >= 0 else None
     return render(request, "sweep.html", user=user, sweep=view, groups=[g for g in groups if g[1]],
                   choices=[c for c in CHOICES if c not in ("pass", "escalate")], done=done)
+
+
+@router.get("/console/sweeps/{sweep_id}/status")
+def sweep_status(request: Request, sweep_id: Id, user: Lead) -> Response:
+    with transaction(_rt(request).sessions) as session:
+        view = sweeps.get_sweep(session, sweep_id)
+    response = render(request, "sweep_status.html", user=user, sweep=view)
+    if view.status not in (SweepStatus.QUEUED, SweepStatus.RUNNING):
+        response.headers["HX-Refresh"] = "true"
+    return response
 
 
 @router.post("/console/sweeps/{sweep_id}/decide")

@@ -6,6 +6,10 @@ hashes a few bits apart), the same book's other chapters, a shared target (QR pa
 and the same operator behind another account — and opens a case in the
 ``sweep`` queue for each, linked to the seed with a reason a lead can read ("near-duplicate 0.87 of case #12;
 shares qr_payload https://weixin.qq.com/g/… with case #12"). Pure: no I/O.
+
+A sweep over a large corpus takes minutes, so it is a *job*: the request stores it ``queued``, a worker claims it
+(``running``, under a lease) and records what it found (``completed``) or why it could not (``failed``). The
+lifecycle is :func:`next_status`; services persist each step by compare-and-set.
 """
 
 from __future__ import annotations
@@ -24,6 +28,41 @@ class SeedKind(StrEnum):
     DOMAIN = "domain"
     URL = "url"
     TERM = "term"  # a register term (a new lexicon word): the stored contents whose normalised text contains it
+
+
+class SweepStatus(StrEnum):
+    """Where a sweep job is. ``completed`` is also what every sweep recorded before sweeps were jobs says."""
+
+    QUEUED = "queued"  # stored by the request; waiting for a worker
+    RUNNING = "running"  # a worker holds its lease and is finding
+    COMPLETED = "completed"  # its items are recorded and its cases opened
+    FAILED = "failed"  # it could not run; ``error`` says why (nothing was recorded)
+
+
+class SweepEvent(StrEnum):
+    CLAIM = "claim"  # a worker takes a queued sweep, or a running one whose lease ran out
+    COMPLETE = "complete"
+    FAIL = "fail"
+
+
+_NEXT = {
+    (SweepStatus.QUEUED, SweepEvent.CLAIM): SweepStatus.RUNNING,
+    (SweepStatus.RUNNING, SweepEvent.CLAIM): SweepStatus.RUNNING,  # a crashed worker's sweep, taken over
+    (SweepStatus.RUNNING, SweepEvent.COMPLETE): SweepStatus.COMPLETED,
+    (SweepStatus.RUNNING, SweepEvent.FAIL): SweepStatus.FAILED,
+}
+FINISHED = frozenset({SweepStatus.COMPLETED, SweepStatus.FAILED})
+
+
+def next_status(status: SweepStatus, event: SweepEvent) -> SweepStatus | None:
+    """The status ``event`` moves a sweep in ``status`` to; ``None`` when it cannot happen there (a finished
+    sweep is never claimed, completed or failed again)."""
+    return _NEXT.get((SweepStatus(status), event))
+
+
+def claimable_from(event: SweepEvent = SweepEvent.CLAIM) -> tuple[SweepStatus, ...]:
+    """The statuses ``event`` applies to: what a compare-and-set for it must find."""
+    return tuple(before for (before, ev) in _NEXT if ev == event)
 
 
 class ReasonKind(StrEnum):

@@ -8,7 +8,7 @@ lease), and for each:
 
 1. **claims** it: inserts the ``auto_sweeps`` row (``INSERT ... ON CONFLICT DO NOTHING`` on the unique
    ``list_entry_id``: of two workers exactly one gets it), or takes over an expired lease by compare-and-set on
-   the row's ``attempts``;
+   the row's ``attempts`` (:mod:`qinglang.storage.leases`, the lease a queued sweep job is run under too);
 2. **sweeps** through the one start path, :func:`qinglang.services.sweeps.start_sweep`, with the entry's value as
    the seed (``text_fingerprint`` → a text seed, ``term`` → the contents containing it, the target kinds → the
    contents sharing that target);
@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.domain.sweeps import SeedKind
 from qinglang.errors import Conflict, QinglangError
 from qinglang.services import sweeps
+from qinglang.storage import leases
 from qinglang.storage.atomic import insert_or_nothing
 from qinglang.storage.base import utcnow
 from qinglang.storage.db import transaction
@@ -62,8 +63,7 @@ def due_entries(session: Session, settings: Any, now: datetime) -> list[int]:
                    ListEntryRow.removed_at.is_(None),
                    or_(ListEntryRow.expires_at.is_(None), ListEntryRow.expires_at > now),
                    ListEntryRow.created_at >= now - timedelta(hours=s.auto_lookback_hours),
-                   or_(AutoSweepRow.id.is_(None),
-                       and_(AutoSweepRow.status == "running", AutoSweepRow.lease_expires_at < now)))
+                   or_(AutoSweepRow.id.is_(None), leases.claimable(AutoSweepRow, now, waiting=())))
             .order_by(ListEntryRow.id).limit(s.auto_batch))
     return list(session.scalars(stmt))
 
@@ -83,24 +83,15 @@ def claim(sessions: sessionmaker[Session], entry_id: int, *, worker: str, lease_
         if row_id is not None:
             return Claim(row_id, entry_id, entry.kind, entry.value, 1, worker)
         row = session.scalar(select(AutoSweepRow).where(AutoSweepRow.list_entry_id == entry_id))
-        if row is None or row.status != "running" or row.lease_expires_at is None or row.lease_expires_at >= now:
+        if row is None:
             return None
-        taken = session.execute(
-            update(AutoSweepRow).where(AutoSweepRow.id == row.id, AutoSweepRow.attempts == row.attempts,
-                                       AutoSweepRow.status == "running")
-            .values(claimed_by=worker[:128], lease_expires_at=lease, attempts=row.attempts + 1)
-            .execution_options(synchronize_session=False)).rowcount == 1
-        return Claim(row.id, entry_id, entry.kind, entry.value, row.attempts + 1, worker) if taken else None
+        taken = leases.take(session, AutoSweepRow, row.id, row.attempts, worker=worker, until=lease, now=now)
+        return Claim(row.id, entry_id, entry.kind, entry.value, taken.attempts, worker) if taken else None
 
 
 def _finish(session: Session, c: Claim, status: str, *, sweep_id: int | None = None, error: str = "") -> bool:
-    stmt = (update(AutoSweepRow)
-            .where(AutoSweepRow.id == c.row_id, AutoSweepRow.status == "running",
-                   AutoSweepRow.attempts == c.attempts, AutoSweepRow.claimed_by == c.worker[:128])
-            .values(status=status, sweep_id=sweep_id, error=error[:2000], lease_expires_at=None,
-                    finished_at=utcnow())
-            .execution_options(synchronize_session=False))
-    return session.execute(stmt).rowcount == 1
+    return leases.release(session, AutoSweepRow, leases.Lease(c.row_id, c.attempts, c.worker), status,
+                          sweep_id=sweep_id, error=error[:2000])
 
 
 def sweep_claimed(sessions: sessionmaker[Session], c: Claim, *, sla_hours: dict[str, int],

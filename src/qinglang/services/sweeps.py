@@ -13,6 +13,11 @@
 
 Two sweeps of the same seed at the same moment open each case once (the open-case unique index decides) and
 each records what it found.
+
+Over a large corpus the find step takes minutes, so the API (and ``qinglang sweep start --queue``) does not run
+it: it checks the seed (:func:`check_seed`) and queues the sweep, and the review worker runs it through the same
+``find`` and ``record`` (:mod:`qinglang.services.sweep_jobs`). ``start_sweep`` runs both steps where it is
+called: ``qinglang sweep start`` (no server needed) and the automatic sweeps, already inside the worker.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.domain.review import CaseOutcome, CaseSource, TargetKind
 from qinglang.domain.review.vocabulary import SWEEP_QUEUE
-from qinglang.domain.sweeps import Finding, ReasonKind, SeedKind, SweepHit, merge, seed_label
+from qinglang.domain.sweeps import Finding, ReasonKind, SeedKind, SweepHit, SweepStatus, merge, seed_label
 from qinglang.errors import Conflict, InvalidInput, NotFound
 from qinglang.services import drainage, similarity
 from qinglang.services.review import cases
@@ -92,6 +97,9 @@ class SweepView:
     started_by: str
     created_at: datetime
     items: tuple[SweepItemView, ...] = ()
+    error: str = ""  # why a failed sweep failed
+    finished_at: datetime | None = None
+    attempts: int = 0  # how many times a worker claimed it (0: it ran in the process that started it)
 
 
 def parse_seed(kind: str, value: Any) -> Seed:
@@ -140,9 +148,7 @@ def _resolve_case(session: Session, case_id: int) -> _Resolved:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"no case {case_id}", code="case_not_found")
-    if case.outcome != CaseOutcome.VIOLATION or case.target_kind != TargetKind.CONTENT:
-        raise Conflict(f"case #{case_id} is not a confirmed violation by a content; a sweep starts from a case "
-                       "closed as a violation, or from a text or target", code="sweep_seed_not_confirmed")
+    _confirmed(case)
     version = _newest_version(session, case.target_id)
     if version is None:
         raise Conflict(f"case #{case_id}'s content {case.target_id!r} is not stored; sweep its text instead",
@@ -151,6 +157,12 @@ def _resolve_case(session: Session, case_id: int) -> _Resolved:
         DrainageEdgeRow.content_version_id == version.pk)).all()
     return _Resolved(f"case #{case_id}", case_id, case.severity, fingerprint(similarity.version_text(version)),
                      tuple(targets), version.account_id, (case.target_id,), version.book_id)
+
+
+def _confirmed(case: Case) -> None:
+    if case.outcome != CaseOutcome.VIOLATION or case.target_kind != TargetKind.CONTENT:
+        raise Conflict(f"case #{case.id} is not a confirmed violation by a content; a sweep starts from a case "
+                       "closed as a violation, or from a text or target", code="sweep_seed_not_confirmed")
 
 
 def _resolve_target(session: Session, kind: str, value: str) -> tuple[int, ...]:
@@ -308,11 +320,15 @@ def find(session: Session, seed: Seed, batch: Any | None = None) -> tuple[_Resol
 # --- record ----------------------------------------------------------------------------------------------
 
 
-def _record(session: Session, seed: Seed, resolved: _Resolved, hits: list[SweepHit], *, actor: str,
-            sla_hours: dict[str, int]) -> int:
-    sweep = SweepRow(seed_kind=seed.kind.value, seed_value=seed.value, seed_case_id=resolved.case_id,
-                     status="completed", found=len(hits), opened=0, started_by=actor[:128], created_at=utcnow())
-    session.add(sweep)
+def record(session: Session, seed: Seed, resolved: _Resolved, hits: list[SweepHit], *, actor: str,
+            sla_hours: dict[str, int], sweep: SweepRow | None = None) -> int:
+    """Record what a sweep found and open its cases: into the queued sweep ``sweep`` a worker runs (its status
+    already set by the lease's release), or into a new ``completed`` sweep when it ran where it was started."""
+    if sweep is None:
+        sweep = SweepRow(seed_kind=seed.kind.value, seed_value=seed.value, status=SweepStatus.COMPLETED,
+                         started_by=actor[:128], created_at=utcnow())
+        session.add(sweep)
+    sweep.seed_case_id, sweep.found, sweep.opened, sweep.finished_at = resolved.case_id, len(hits), 0, utcnow()
     session.flush()
     opened = 0
     for hit in hits:
@@ -331,6 +347,21 @@ def _record(session: Session, seed: Seed, resolved: _Resolved, hits: list[SweepH
     return sweep.id
 
 
+def check_seed(session: Session, seed: Seed) -> int | None:
+    """Refuse a seed a sweep could not start from, before it is queued, with the errors a sweep gives
+    (``case_not_found``, ``sweep_seed_not_confirmed``); the seed case's id, if any. Cheap: nothing is searched."""
+    if seed.kind != SeedKind.CASE:
+        return None
+    case = session.get(Case, int(seed.value))
+    if case is None:
+        raise NotFound(f"no case {seed.value}", code="case_not_found")
+    _confirmed(case)
+    if _newest_version(session, case.target_id) is None:
+        raise Conflict(f"case #{case.id}'s content {case.target_id!r} is not stored; sweep its text instead",
+                       code="sweep_seed_not_confirmed")
+    return case.id
+
+
 def preview(sessions: sessionmaker[Session], seed: Seed, *, batch: Any | None = None) -> list[SweepHit]:
     """What a sweep from ``seed`` would find, recording and opening nothing (``--dry-run``)."""
     with transaction(sessions) as session:
@@ -347,7 +378,7 @@ def start_sweep(sessions: sessionmaker[Session], seed: Seed, *, actor: str, sla_
     with transaction(sessions) as session:
         resolved, hits = find(session, seed, batch)
     with transaction(sessions) as session:
-        sweep_id = _record(session, seed, resolved, hits, actor=actor, sla_hours=sla_hours)
+        sweep_id = record(session, seed, resolved, hits, actor=actor, sla_hours=sla_hours)
         if on_recorded is not None:
             on_recorded(session, sweep_id)
         return get_sweep(session, sweep_id)
@@ -358,7 +389,8 @@ def start_sweep(sessions: sessionmaker[Session], seed: Seed, *, actor: str, sla_
 
 def _view(row: SweepRow, items: tuple[SweepItemView, ...] = ()) -> SweepView:
     return SweepView(row.id, row.seed_kind, row.seed_value, row.seed_case_id, row.status, row.found, row.opened,
-                     row.started_by, row.created_at, items)
+                     row.started_by, row.created_at, items, error=row.error or "", finished_at=row.finished_at,
+                     attempts=row.attempts or 0)
 
 
 def get_sweep(session: Session, sweep_id: int) -> SweepView:

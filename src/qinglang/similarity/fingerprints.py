@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from qinglang.text import EDITION as NORMALISATION_EDITION
 from qinglang.text import normalize_text
 
 SHINGLE = 5  # characters per shingle
@@ -36,7 +37,9 @@ WINDOW = 128  # shingles per window MinHash
 STRIDE = 64  # a new window every STRIDE shingles: any span of WINDOW shingles overlaps one by >= 3/4
 NUM_PERM = 96  # MinHash permutations per window
 SEED = 20_261_202  # fixed: fingerprints are only comparable when built with the same seed
-SCHEME = f"rensa-rminhash/k{SHINGLE}/w{WINDOW}/s{STRIDE}/p{NUM_PERM}/seed{SEED}"
+# Everything a fingerprint depends on. The normalisation's edition is part of it: the shingles are cut from
+# normalised text, so a fingerprint of another edition describes other shingles and is recomputed, not trusted.
+SCHEME = f"rensa-rminhash/k{SHINGLE}/w{WINDOW}/s{STRIDE}/p{NUM_PERM}/seed{SEED}/norm{NORMALISATION_EDITION}"
 
 _NOT_WORDING = re.compile(r"[\W_]+")  # punctuation, symbols, whitespace, emoji: not part of the wording
 

@@ -1,5 +1,5 @@
 """Text normalisation for evasion handling (pure, no I/O)."""
 
-from qinglang.text.normalize import NormalizedText, normalize, normalize_text
+from qinglang.text.normalize import EDITION, NormalizedText, normalize, normalize_text
 
-__all__ = ["NormalizedText", "normalize", "normalize_text"]
+__all__ = ["EDITION", "NormalizedText", "normalize", "normalize_text"]

@@ -12,6 +12,12 @@ Transforms, in order (each is recorded by name so evidence can explain a hit):
 4. ``collapse`` — a run of three or more identical CJK characters keeps two (色色色情 -> 色色情, 啪啪啪 -> 啪啪).
 
 ``normalize_text`` applies the same transforms without the offset map and is the fast path.
+
+``EDITION`` numbers what these transforms produce. Anything stored that was derived from normalised text (the
+text fingerprints of :mod:`qinglang.similarity` carry it in their ``SCHEME``) is only comparable with text
+normalised by the same edition, so **bump it whenever a change here or in** :mod:`qinglang.text.charmap` **changes
+the output for some input**: stored fingerprints of the older edition are then recomputed, not trusted
+(``tests/unit/test_normalisation_edition.py`` fails until the edition is bumped with its samples).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qinglang.text.charmap import fold, fold_plain, fold_table, special_re
+
+EDITION = 1  # what normalize_text produces; bump on any change of output (see the module docstring)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002fa1f"
 _NOISE = (

@@ -1,6 +1,7 @@
 """The review worker: delivers outbox events as signed webhooks, reverts expired actions, expires licences past
 their end date and re-assesses accounts whose qualification review is due, measures the originality of new
-content versions against the near-duplicate index, returns abandoned claims to the queue,
+content versions against the near-duplicate index, runs queued sweeps (one a pass) and the automatic ones,
+returns abandoned claims to the queue,
 signs audit chain checkpoints, escalates overdue cases, keeps the daily figures current and forgets what has aged
 out (ended sessions, old sign-in counts,
 day-old idempotency keys). Runs in-process under ``qinglang serve`` (a thread) or alone as
@@ -18,7 +19,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from qinglang.services import auto_sweeps, idempotency
+from qinglang.services import auto_sweeps, idempotency, sweep_jobs
 from qinglang.services.audit import CheckpointStore, write_checkpoint
 from qinglang.services.qualification import licences, originality, standing
 from qinglang.services.qualification.context import QualificationContext, context_for
@@ -38,7 +39,7 @@ class ReviewWorker:
                  clock: Callable[[], datetime] = utcnow, qualification_batch: int = 100,
                  originality_batch: int = 0, sweep_settings=None) -> None:
         self.sessions = factory
-        self.sweep_settings = sweep_settings  # None: no automatic sweeps (else the Settings: sweeps and review)
+        self.sweep_settings = sweep_settings  # None: no sweeps, queued or automatic (else the Settings)
         self.review = review
         self.qualification = qualification  # None: no qualification duty (licence expiry, account standing)
         self.clock = clock
@@ -79,6 +80,7 @@ class ReviewWorker:
         if self.statistics is not None:
             done.update(self.statistics.run())
         if self.sweep_settings is not None:
+            done["sweeps_run"] = sweep_jobs.run_queued(self.sessions, self.sweep_settings, worker=self.owner)
             done["auto_sweeps"] = auto_sweeps.run_due(self.sessions, self.sweep_settings, worker=self.owner)
         return done
 

@@ -1,20 +1,26 @@
-"""``/v1/sweeps``: start a sweep from a confirmed case or an ad-hoc text or target, and read what it found."""
+"""``/v1/sweeps``: queue a sweep from a confirmed case or an ad-hoc text or target, and read what it found.
+
+A sweep is a job: ``POST`` checks the seed, stores the sweep ``queued`` and answers ``202`` with a ``Location``;
+the review worker runs it (``running``, then ``completed`` or ``failed``); ``GET /v1/sweeps/{id}`` shows where it
+is. Send ``Idempotency-Key`` to retry safely: the same key and body answer the first sweep again (header
+``Idempotent-Replayed: true``) and queue nothing."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from qinglang.api.auth import ContentsReadKey, ContentsWriteKey, actor
 from qinglang.api.fields import DbInt, Text
 from qinglang.api.schemas import ERROR_RESPONSES, RequestBody
-from qinglang.services import sweeps
+from qinglang.services import idempotency, sweep_jobs, sweeps
 from qinglang.storage.db import transaction
 
 router = APIRouter(tags=["sweeps"], responses=ERROR_RESPONSES)
+REPLAY_HEADER = "Idempotent-Replayed"
 IsoTime = Annotated[datetime, PlainSerializer(lambda d: d.isoformat(), return_type=str)]
 _SEED = Field(None, min_length=1, max_length=sweeps.MAX_SEED_TEXT)
 
@@ -52,11 +58,13 @@ class SweepOut(_Out):
     seed_kind: str
     seed_value: str
     seed_case_id: int | None
-    status: str
+    status: str = Field(description="queued, running, completed or failed")
     found: int
     opened: int
     started_by: str
     created_at: IsoTime
+    finished_at: IsoTime | None = None
+    error: str = Field("", description="why a failed sweep failed: `code: message`")
     items: list[SweepItemOut] = []
 
 
@@ -64,13 +72,22 @@ class SweepPage(BaseModel):
     items: list[SweepOut]
 
 
-@router.post("/v1/sweeps", status_code=201, response_model=SweepOut,
-             summary="Start a sweep: open a case in the sweep queue for every related content")
-def start_sweep(body: SweepIn, request: Request, key: ContentsWriteKey):
-    runtime = request.app.state.runtime
+@router.post("/v1/sweeps", status_code=202, response_model=SweepOut,
+             summary="Queue a sweep: the worker opens a case in the sweep queue for every related content")
+def start_sweep(body: SweepIn, request: Request, response: Response, key: ContentsWriteKey,
+                idempotency_key: Annotated[Text | None, Header(alias="Idempotency-Key", max_length=128)] = None):
     seed = sweeps.seed_from_fields(body.model_dump())
-    return sweeps.start_sweep(runtime.sessions, seed, actor=actor(key), sla_hours=runtime.settings.review.sla_hours,
-                              batch=runtime.settings.batch)
+
+    def work(session):
+        view = sweep_jobs.queue_sweep(session, seed, actor=actor(key))
+        return 202, SweepOut.model_validate(view).model_dump(mode="json")
+
+    answer = idempotency.once(request.app.state.runtime.sessions, f"sweeps:{key.id}", idempotency_key,
+                              body.model_dump(), work)
+    response.status_code = answer.status_code
+    response.headers["Location"] = f"/v1/sweeps/{answer.body['id']}"
+    response.headers[REPLAY_HEADER] = "true" if answer.replayed else "false"
+    return answer.body
 
 
 @router.get("/v1/sweeps/{sweep_id}", response_model=SweepOut, summary="A sweep and what it found")

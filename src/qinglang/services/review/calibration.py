@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qinglang.domain.review import (
@@ -26,7 +26,10 @@ from qinglang.errors import InvalidInput
 from qinglang.services.review.cases import NewCase, open_case
 from qinglang.services.review.users import User, require_rank
 from qinglang.services.review.views import CaseSummary, case_summary
-from qinglang.storage.tables.review import Approval, CaseDecision, ReviewUser
+from qinglang.storage.tables.review import Approval, Case, CaseDecision, ReviewUser
+
+SEVERITIES = (1, 2, 3)
+USUAL_OF_LAST = 200  # verdict cases of a queue whose most common severity a calibration case takes by default
 
 
 def seed_known_answer(
@@ -40,9 +43,15 @@ def seed_known_answer(
     title: str,
     body: str,
     review,
+    severity: int | None = None,
 ) -> CaseSummary:
-    """A case that looks like any other in the queue, with the answer a lead expects."""
+    """A case that looks like any other in the queue, with the answer a lead expects.
+
+    ``severity`` (1–3) is the lead's; left out, it is the most common severity of the queue's recent automatic
+    cases (:func:`usual_severity`), so a calibration case does not stand out by always being of one severity."""
     require_rank(user, ReviewerRole.LEAD)
+    if severity is not None and severity not in SEVERITIES:
+        raise InvalidInput("severity must be 1, 2 or 3", code="invalid_request")
     for name, value in (("target_id", target_id), ("title", title), ("body", body)):
         require_text(value, name)
     if not target_id.strip() or len(target_id) > 128:
@@ -51,9 +60,20 @@ def seed_known_answer(
         raise InvalidInput(f"queue must be one of {', '.join(REPORT_REASONS)}", code="invalid_request")
     if known_answer not in CHOICES:
         raise InvalidInput(f"the known answer must be one of {', '.join(CHOICES)}", code="invalid_request")
-    new = NewCase(TargetKind(target_kind), target_id.strip(), CaseSource.CALIBRATION, queue, 2,
+    severity = severity if severity is not None else usual_severity(session, queue)
+    new = NewCase(TargetKind(target_kind), target_id.strip(), CaseSource.CALIBRATION, queue, severity,
                   known_answer=known_answer, title=title, body=body)
     return case_summary(open_case(session, new, sla_hours=review.sla_hours, actor=user.actor))
+
+
+def usual_severity(session: Session, queue: str) -> int:
+    """The most common severity of the queue's last :data:`USUAL_OF_LAST` automatic-verdict cases (the graver on
+    a tie); 2, the default grade, for a queue that has none."""
+    recent = (select(Case.severity).where(Case.queue == queue, Case.source == CaseSource.VERDICT)
+              .order_by(Case.id.desc()).limit(USUAL_OF_LAST).subquery())
+    row = session.execute(select(recent.c.severity, func.count()).group_by(recent.c.severity)
+                          .order_by(func.count().desc(), recent.c.severity.desc()).limit(1)).first()
+    return int(row[0]) if row is not None else 2
 
 
 LOOKS_LIKE = CaseSource.VERDICT  # what a calibration case shows itself as to a reviewer below the lead rank

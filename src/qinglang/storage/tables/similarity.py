@@ -28,16 +28,23 @@ class SweepRow(Base):
     """One sweep: its seed (a confirmed case, or an ad-hoc text or target), who started it and what it found."""
 
     __tablename__ = "sweeps"
+    __table_args__ = (Index("ix_sweeps_status", "status", "id"),)  # the worker's look for queued sweeps
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     seed_kind: Mapped[str] = mapped_column(String(16))  # case | text | qr_payload | contact | domain | url
     seed_value: Mapped[str] = mapped_column(Text)
     seed_case_id: Mapped[int | None] = mapped_column(ForeignKey("review_cases.id"), nullable=True, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="completed")
+    status: Mapped[str] = mapped_column(String(16), default="completed")  # queued | running | completed | failed
     found: Mapped[int] = mapped_column(Integer, default=0)
     opened: Mapped[int] = mapped_column(Integer, default=0)  # cases this sweep opened (others were open already)
     started_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    # the job's lease (see storage/leases.py): which worker runs it, until when, how many times it was claimed
+    claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")  # why a failed sweep failed ("code: message")
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class SweepItemRow(Base):

@@ -1,0 +1,66 @@
+"""Leases on job rows: one worker at a time runs a job, and a crashed worker's job is taken over.
+
+A job table (``sweeps``, ``auto_sweeps``) has ``status``, ``claimed_by``, ``lease_expires_at``, ``attempts``,
+``error`` and ``finished_at``. Every step is one compare-and-set ``UPDATE``, so it is safe with any number of
+workers on SQLite and PostgreSQL without holding a row lock while the work runs:
+
+- :func:`take` moves a job that is waiting (one of ``waiting``) or ``running`` under a lease that ran out to
+  ``running`` for this worker, and only if ``attempts`` is still what the worker read: of two workers that read
+  the same row, exactly one update matches; the other gets ``None``.
+- :func:`release` finishes the job (``completed``, ``failed``) only while this worker's lease is the current one
+  (same ``claimed_by`` and ``attempts``). A worker that was taken over finds no row to update and must undo its
+  work (roll its transaction back), so a job's result is recorded once.
+
+The lease must outlast the longest run: a live worker whose lease ran out can be taken over, and then its result
+is thrown away (never recorded twice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, update
+from sqlalchemy.orm import Session
+
+from qinglang.storage.base import utcnow
+
+RUNNING = "running"
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """What a worker holds: the job's row, the attempt it is (1 for the first), and who it is."""
+
+    row_id: int
+    attempts: int
+    worker: str
+
+
+def claimable(table: Any, now: datetime, waiting: tuple[str, ...]):
+    """The SQL condition of a job a worker may take now: waiting, or running under a lease that ran out."""
+    abandoned = and_(table.status == RUNNING, table.lease_expires_at.is_not(None), table.lease_expires_at < now)
+    return or_(table.status.in_(waiting), abandoned) if waiting else abandoned
+
+
+def take(session: Session, table: Any, row_id: int, seen_attempts: int, *, worker: str, until: datetime,
+         now: datetime, waiting: tuple[str, ...] = ()) -> Lease | None:
+    """Lease job ``row_id`` to ``worker`` until ``until``, if it is still claimable and unchanged since it was read
+    with ``seen_attempts``; ``None`` when another worker got there first."""
+    stmt = (update(table)
+            .where(table.id == row_id, table.attempts == seen_attempts, claimable(table, now, waiting))
+            .values(status=RUNNING, claimed_by=worker[:128], lease_expires_at=until, attempts=seen_attempts + 1)
+            .execution_options(synchronize_session=False))
+    return Lease(row_id, seen_attempts + 1, worker) if session.execute(stmt).rowcount == 1 else None
+
+
+def release(session: Session, table: Any, lease: Lease, status: str, **values: Any) -> bool:
+    """Finish the leased job as ``status`` (with ``values``); ``False`` when the lease is no longer this
+    worker's (it ran out and another worker took the job over)."""
+    stmt = (update(table)
+            .where(table.id == lease.row_id, table.status == RUNNING, table.attempts == lease.attempts,
+                   table.claimed_by == lease.worker[:128])
+            .values(status=status, lease_expires_at=None, finished_at=utcnow(), **values)
+            .execution_options(synchronize_session=False))
+    return session.execute(stmt).rowcount == 1
