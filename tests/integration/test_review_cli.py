@@ -32,7 +32,7 @@ def test_worker_once_reports_what_it_did(tmp_path):
     _run(url, "db", "upgrade")
     assert json.loads(_run(url, "worker", "run", "--once").output) == {
         "delivered": 0, "expired": 0, "reaped": 0, "checkpointed": 0, "purged": 0, "escalated": 0, "recounted": 2,
-        "licences_expired": 0, "accounts_assessed": 0, "originality_measured": 0, "auto_sweeps": 0}
+        "licences_expired": 0, "accounts_assessed": 0, "originality_measured": 0, "sweeps_run": 0, "auto_sweeps": 0}
 
 
 def test_audit_checkpoint_then_verify_catches_deleted_events(tmp_path):
