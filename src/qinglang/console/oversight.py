@@ -101,12 +101,14 @@ def seed_calibration(request: Request, user: Lead, target_id: str = Form(""), qu
 
 
 def _severity(value: str) -> int | None:
-    """The calibration form's severity: blank is the queue's usual one; anything but 1, 2 or 3 is refused."""
+    """The calibration form's severity: blank is the queue's usual one; a number goes to the service, which
+    refuses anything but 1, 2 or 3 (``calibration.SEVERITIES``)."""
     if not value.strip():
         return None
-    if value.strip() not in ("1", "2", "3"):
-        raise InvalidInput("severity must be 1, 2 or 3", code="invalid_request")
-    return int(value.strip())
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise InvalidInput("severity must be 1, 2 or 3", code="invalid_request") from None
 
 
 Actor = Annotated[str | None, Query(max_length=128)]

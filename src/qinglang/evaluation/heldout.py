@@ -175,7 +175,8 @@ def report(data_dir: str | Path, work: str | Path) -> dict:
     names = [s.name for s in src.SOURCES]
     folds = finished_folds(work, names)
     records = cf.load_records(work, folds)
-    thresholds = choose_thresholds(records, folds)
+    scored = _scored_train(records, folds)
+    thresholds = _rule(*scored, per_source=False)
     calibration = cf.fit_calibration(records, folds)
     alone = classifier_alone(records, folds, thresholds)
     outcomes = pipeline_outcomes(data_dir, work)
@@ -186,7 +187,7 @@ def report(data_dir: str | Path, work: str | Path) -> dict:
         "folds_missing": [f.name for f in fl.plan(names) if f not in folds],
         "calibration": calibration.to_dict(),
         "thresholds_rule": thresholds,
-        "thresholds_rule_per_source": choose_thresholds(records, folds, per_source=True),
+        "thresholds_rule_per_source": _rule(*scored, per_source=True),
         "classifier_alone_dev": alone,
         "benign_genres": benign_genres(outcomes),
         "recall": {name: {c: recall(rows, c) for c in harm if any(r[1] == c for r in rows)}
@@ -256,10 +257,18 @@ def choose_thresholds(records: cf.Records, folds: Sequence[fl.Fold], *, per_sour
     ``per_source`` holds every real clean source of at least :data:`PER_SOURCE_MIN` texts to the budget on its
     own (the highest of their thresholds): stricter than the pooled rule wherever one genre's clean texts sit
     higher than the rest, and reported beside it, not shipped."""
+    return _rule(*_scored_train(records, folds), per_source=per_source)
+
+
+def _scored_train(records: cf.Records, folds: Sequence[fl.Fold]) -> tuple[cf.Records, np.ndarray, np.ndarray]:
+    """The rule's inputs: the TRAIN-split out-of-source rows, their calibrated scores, and the real clean mask."""
     rows = cf.calibration_rows(records, folds)
     rows = rows.where(~np.char.startswith(rows.source, "inserted:"))
     scores = calibrated(rows, cf.fit_calibration(records, folds))
-    clean = (rows.gold == "none") & ~np.isin(rows.source, WRITTEN_SOURCES)
+    return rows, scores, (rows.gold == "none") & ~np.isin(rows.source, WRITTEN_SOURCES)
+
+
+def _rule(rows: cf.Records, scores: np.ndarray, clean: np.ndarray, *, per_source: bool) -> dict:
     groups = _clean_groups(rows.source, clean) if per_source else [clean]
     out: dict = {"review": {}, "block": {}, "recall_at_review": {}, "recall_at_block": {}}
     for j, c in enumerate(cf.HARM):
