@@ -111,3 +111,17 @@ def test_noise_decides_as_the_reduced_copy_does_below_the_sure_bar():
     small = Image.fromarray(mild)
     small.thumbnail((640, 640))
     assert qr_decode._noise_like(mild) == (qr_decode.median_step(np.asarray(small)) > 16.0)
+
+
+def test_the_noise_check_is_skipped_where_the_finder_check_already_said_no(monkeypatch):
+    flat = np.full((300, 300), 200, dtype=np.uint8)
+
+    def no_noise_check(gray):
+        raise AssertionError("the noise check ran")
+
+    monkeypatch.setattr(qr_decode, "_noise_like", no_noise_check)
+    located = qr_decode._Located(flat, seen=False)
+    assert located() is False
+    assert qr_decode._worth_slow_passes(flat, located) is False
+    monkeypatch.setattr(qr_decode, "_noise_like", lambda gray: False)
+    assert qr_decode._worth_slow_passes(flat, qr_decode._Located(flat, seen=True)) is True

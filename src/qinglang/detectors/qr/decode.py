@@ -142,8 +142,11 @@ def _second_pass(img: Image.Image, gray: np.ndarray, seen: list, wechat: WeChatD
 
 def _worth_slow_passes(gray: np.ndarray, located: _Located) -> bool:
     """Whether the WeChat pass and the hard-photo pass may run: a located symbol or finder pattern, on an image
-    that is not texture everywhere. Where a glance at every fourth pixel says texture, the noise check (which
-    refuses those) goes first."""
+    that is not texture everywhere. Where the finder check has already answered (an image under
+    :data:`SMALL_SIDE` asked it before the 2x pass), its answer goes first; otherwise, where a glance at every
+    fourth pixel says texture, the noise check (which refuses those) goes first."""
+    if located.known is not None:
+        return located.known and not _noise_like(gray)
     if _looks_textured(gray):
         return not _noise_like(gray) and located()
     return located() and not _noise_like(gray)
@@ -176,6 +179,11 @@ class _Located:
     def __init__(self, gray: np.ndarray, seen: bool) -> None:
         self._gray, self._answer = gray, True if seen else None
 
+    @property
+    def known(self) -> bool | None:
+        """The answer where it has been checked already, else None."""
+        return self._answer
+
     def __call__(self) -> bool:
         if self._answer is None:
             self._answer = has_finder_patterns(self._gray)
@@ -191,20 +199,27 @@ def _looks_textured(gray: np.ndarray, step: int = 4) -> bool:
 
 FINDER_SIDE = (240, 640)  # the finder check works on a copy whose short side is at least 240, long side at most 640
 FINDER_BLOCKS = (15, 51)  # adaptive-threshold neighbourhoods (pixels): small and large modules
+FINDER_DELTA = 10  # a pixel is dark where it is this many grey levels or more below its neighbourhood's mean
 
 
 def has_finder_patterns(gray: np.ndarray) -> bool:
     """True where something like a QR finder pattern (a square dark ring around a dark core, 7:5:3) is seen: the
-    gate in front of the slow passes, a millisecond or two on a reduced copy.
+    gate in front of the slow passes, about a millisecond on a reduced copy.
 
-    ``gray`` is the image as 8-bit grey levels. The reduced copy is padded with a white margin (codes cropped to their edge have no quiet zone) and binarised by
-    local mean at two neighbourhood sizes (small and large modules). A dark connected component whose box is
-    squarish, at least 7 px and 25-80% filled is a ring candidate; it is a finder when the pixel at its box's
-    centre is dark, belongs to another component (the core), and that core's box lies inside the ring's at
-    20-65% of its width and height. Lenient by design (a stylised code with a textured core passes): what it must
-    not do is miss a code the slow passes would have found. Labelling uses OpenCV's Grana (block-based) algorithm:
-    the same components as its default, about a third cheaper on textures, where labelling is most of the cost."""
+    ``gray`` is the image as 8-bit grey levels. The reduced copy gets a white margin (codes cropped to their edge
+    have no quiet zone) and is binarised by local mean at two neighbourhood sizes (small and large modules). A
+    dark connected component whose box is squarish, at least 7 px and 25-80% filled is a ring candidate; it is a
+    finder when the pixel at its box's centre is dark, belongs to another component (the core), and that core's
+    box lies inside the ring's at 20-65% of its width and height (:func:`~qinglang.detectors.qr.rings.ring_around_core`,
+    which finds the components from runs of dark pixels). Lenient by design (a stylised code with a textured core
+    passes): what it must not do is miss a code the slow passes would have found.
+
+    One pixel of margin is as good as any wider one: the threshold extends the copy's border by repeating it, so
+    every pixel's neighbourhood sees white beyond the edge however far it reaches, and a white margin pixel is
+    never darker than its neighbourhood's mean, so it is never dark."""
     import cv2
+
+    from qinglang.detectors.qr.rings import ring_around_core
 
     low, high = FINDER_SIDE
     scale = min(high / max(gray.shape), max(1.0, low / min(gray.shape)))
@@ -212,34 +227,12 @@ def has_finder_patterns(gray: np.ndarray) -> bool:
     if scale != 1.0:
         size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
         pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_LINEAR)
-    pad = max(8, max(pixels.shape) // 16)
-    pixels = cv2.copyMakeBorder(pixels, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-    for block in FINDER_BLOCKS:
-        dark = cv2.adaptiveThreshold(pixels, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 10)
-        _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(dark, 8, cv2.CV_32S, cv2.CCL_GRANA)
-        if _finder_rings(labels, stats):
+    pixels = cv2.copyMakeBorder(pixels, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=255)
+    for block in FINDER_BLOCKS:  # the local mean exactly as cv2.adaptiveThreshold (ADAPTIVE_THRESH_MEAN_C) takes it
+        mean = cv2.boxFilter(pixels, -1, (block, block), borderType=cv2.BORDER_REPLICATE | cv2.BORDER_ISOLATED)
+        if ring_around_core(pixels, mean, FINDER_DELTA):
             return True
     return False
-
-
-def _finder_rings(labels: np.ndarray, stats: np.ndarray) -> bool:
-    """Whether any dark component (``stats`` rows: x, y, width, height, area; row 0 is the light background) is a
-    ring around a core, as :func:`has_finder_patterns` describes."""
-    x, y, w, h, area = (stats[1:, k].astype(np.int64) for k in range(5))
-    ring = (w >= 7) & (h >= 7) & (w * 3 < h * 5) & (h * 3 < w * 5)
-    fill = area / np.maximum(w * h, 1)
-    ring &= (fill > 0.25) & (fill < 0.8)
-    rings = np.flatnonzero(ring)
-    if not len(rings):
-        return False
-    core = labels[y[rings] + h[rings] // 2, x[rings] + w[rings] // 2]  # label at each ring box's centre
-    rings, core = rings[(core != 0) & (core != rings + 1)], core[(core != 0) & (core != rings + 1)] - 1
-    if not len(rings):
-        return False
-    inside = (x[core] > x[rings]) & (y[core] > y[rings]) & (x[core] + w[core] < x[rings] + w[rings]) & (
-        y[core] + h[core] < y[rings] + h[rings])
-    width, height = w[core] / w[rings], h[core] / h[rings]
-    return bool((inside & (width > 0.2) & (width < 0.65) & (height > 0.2) & (height < 0.65)).any())
 
 
 NOISE_SURE = 32.0  # median step between neighbouring full-resolution pixels above which a large image is noise
