@@ -71,7 +71,14 @@ def _random_binary(seed: int) -> np.ndarray:
 def test_runs_give_the_components_of_an_8_connected_labelling(seed):
     dark = _random_binary(seed)
     x0, x1, starts = _runs(*_as_levels(dark), 10)
-    parent = _components(x0, x1, starts)
+    parent, boxes = _components(x0, x1, starts)
+    _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(dark, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    run_row = np.repeat(np.arange(dark.shape[0]), np.diff(starts))
+    for r in np.flatnonzero(parent == np.arange(len(parent))):  # each root holds its component's box and size
+        left, top, w, h, area = stats[labels[run_row[r], x0[r]]]
+        assert (left, left + w - 1, top, top + h - 1, area) == (*boxes[r, :2], run_row[r], boxes[r, 2], boxes[r, 3])
+    for i in range(len(parent)):  # each run's root: a parent is never a later run
+        parent[i] = parent[parent[i]]
     n, labels = cv2.connectedComponentsWithAlgorithm(dark, 8, cv2.CV_32S, cv2.CCL_GRANA)
     assert len(np.unique(parent)) == n - 1
     for y in range(dark.shape[0]):  # every run lies in one labelled component, and runs share a root exactly
