@@ -51,6 +51,22 @@ def test_pinyin_spelling_of_a_term_is_found_as_a_whole_word(detector):
     assert _detect(detector, "xyuepaox") == []
 
 
+@pytest.mark.parametrize(("text", "label", "severity"), [
+    ("你个没浮木的东西", "abuse", 2),   # homophone of 没父母
+    ("你是垃圾吧", "abuse", 2),
+    ("来个文爱的私我", "porn/sex_service", 3),
+    ("有没有聊色的", "porn/vulgar", 2),
+])
+def test_comment_register_slang_is_graded_to_review_or_block(detector, text, label, severity):
+    [signal] = [s for s in _detect(detector, text) if s.label == label]
+    assert signal.severity == severity
+
+
+@pytest.mark.parametrize("text", ["海面上漂着一根浮木", "竹林里春竹拔节", "他自录了一首歌", "大坝下游开闸泄洪"])
+def test_the_slangs_everyday_neighbours_do_not_fire(detector, text):
+    assert _detect(detector, text) == [], text
+
+
 def test_allowlisted_medical_and_news_phrases_do_not_fire(detector):
     for text in ("乳腺癌筛查指南", "警方破获一起强奸案，嫌疑人已被刑拘", "学校开展性教育课程"):
         assert _detect(detector, text) == [], text
