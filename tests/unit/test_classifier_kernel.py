@@ -108,7 +108,8 @@ def test_compiled_windows_equal_the_python_windows(text, sizes):
     if len(text) <= max_size:
         assert plan is None
         return
-    assert plan.spans == tuple(windows(norm.text, size=size, max_size=max_size, short=short))
+    ends = kernel.line_ends(text, norm.origin)
+    assert plan.spans == tuple(windows(norm.text, size=size, max_size=max_size, short=short, line_ends=ends))
     assert plan.original == tuple(norm.original_span(s, e) for s, e in plan.spans)
     assert plan.prepared == fold_digits(norm.text)
 
@@ -126,3 +127,18 @@ def test_product_equals_scipy_for_any_class_count(classes, entries, seed):
     index = np.searchsorted(rows, np.arange(6)).astype(np.int32)
     matrix = csr_matrix((values.astype(np.float32), cols.astype(np.int32), index), shape=(5, 64))
     assert np.array_equal(kernel.product([(rows, cols, values)], weights, 5), matrix @ weights)
+
+
+def test_line_ends_mark_the_break_the_normaliser_removed_between_cjk_characters():
+    text = "看片\n孩子。\n下一段"
+    norm = normalize(text)
+    assert norm.text == "看片孩子。\n下一段"
+    ends = kernel.line_ends(text, norm.origin)
+    assert [i for i in range(len(norm.text)) if ends[i]] == [1]  # after 片; the kept break after 。 is a character
+
+
+def test_a_short_post_pasted_in_as_its_own_paragraph_gets_a_window_of_its_own():
+    clean = "今天天气很好，我们去公园散步。" * 10
+    text = f"{clean}\n加微信看片\n{clean}"
+    plan = window_plan(text)
+    assert "加微信看片" in [plan.prepared[s:e] for s, e in plan.spans]

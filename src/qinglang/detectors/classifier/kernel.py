@@ -142,13 +142,28 @@ def character_classes() -> np.ndarray:
     return classes
 
 
-def window_spans(text: str, origin: Sequence[int], size: int, max_size: int, short: int) -> list[list[int]]:
+def window_spans(
+    text: str, origin: Sequence[int], size: int, max_size: int, short: int, original: str = ""
+) -> list[list[int]]:
     """``[start, end, original start, original end]`` of each window of a normalised ``text`` longer than
     ``max_size``: the windows :func:`~qinglang.detectors.classifier.windows.windows` gives, in its order, and
-    their spans in the original text through the normaliser's ``origin`` map."""
+    their spans in the original text through the normaliser's ``origin`` map. ``original`` (the text before
+    normalising) supplies the line breaks the normaliser removed between CJK characters (:func:`line_ends`)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     offsets = np.frombuffer(origin, dtype=np.intc) if isinstance(origin, array) else np.asarray(origin, np.intc)
-    return _kernel("window_spans")(codes, character_classes(), size, max_size, short, offsets).tolist()
+    ends = line_ends(original, offsets)
+    return _kernel("window_spans")(codes, character_classes(), size, max_size, short, offsets, ends).tolist()
+
+
+def line_ends(original: str, origin: Sequence[int]) -> np.ndarray:
+    """Per normalised character ``i``: whether ``original`` has a line break strictly between the characters
+    ``i`` and ``i + 1`` came from (``origin`` maps each normalised character, and the end, to ``original``)."""
+    here = np.asarray(origin, dtype=np.int64)
+    breaks = np.flatnonzero(np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32) == 10)
+    if not len(breaks) or not len(here):
+        return np.zeros(len(here), dtype=np.bool_)
+    after = np.append(here[1:], len(original))
+    return np.searchsorted(breaks, after, side="left") > np.searchsorted(breaks, here, side="right")
 
 
 def warm_up(spec: FeatureSpec, weights: np.ndarray) -> None:

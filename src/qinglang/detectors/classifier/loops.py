@@ -274,7 +274,7 @@ def _add_sentence(codes, classes, start, end, size, max_size, pieces, count):
 
 
 @jit
-def window_spans(codes, classes, size, max_size, short, origin):
+def window_spans(codes, classes, size, max_size, short, origin, line_end):
     """``windows(text)`` of a text longer than ``max_size``, as rows ``(start, end, original start, original
     end)``: ``codes`` are the text's code points, ``classes`` a class per BMP code point, ``origin`` the
     normaliser's map back to the original text."""
@@ -282,7 +282,7 @@ def window_spans(codes, classes, size, max_size, short, origin):
     pieces = np.empty((n + 1, 2), dtype=np.int64)
     count, start, i = 0, 0, 0
     while i < n:  # sentence_spans: a run of sentence ends, then an optional closing quote, ends a sentence
-        if not _class(codes, classes, i) & _END:
+        if not _class(codes, classes, i) & _END and not line_end[i]:
             i += 1
             continue
         end = i + 1
@@ -301,7 +301,8 @@ def window_spans(codes, classes, size, max_size, short, origin):
         wide, i = m, 0
         while i < count:
             j = i
-            while j + 1 < count and pieces[j + 1, 1] - pieces[i, 0] <= limit:
+            while j + 1 < count and pieces[j + 1, 1] - pieces[i, 0] <= limit and (
+                    overlap or not (codes[pieces[j, 1] - 1] == 10 or line_end[pieces[j, 1] - 1])):
                 j += 1
             s, e = pieces[i, 0], pieces[j, 1]
             seen = False

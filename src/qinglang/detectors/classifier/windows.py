@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qinglang.detectors.classifier import kernel
@@ -14,15 +15,39 @@ SENTENCE_ENDS, CLOSING_QUOTES = "。！？!?；;…\n", "”」』\"'"
 _SENTENCE_END = re.compile(f"[{SENTENCE_ENDS}]+[{CLOSING_QUOTES}]?")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence, including its closing punctuation; whitespace-only pieces dropped."""
+def sentence_spans(text: str, line_ends: Sequence[bool] = ()) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence, including its closing punctuation; whitespace-only pieces dropped.
+
+    ``line_ends[i]`` true also ends a sentence after character ``i``: where the normaliser removed a line break
+    between two CJK characters (a split-character defence), the original paragraph still ends there.
+    """
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if any(line_ends):
+        ends = _with_line_ends(text, line_ends)
     spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        spans.append((start, m.end()))
-        start = m.end()
+    for end in ends:
+        spans.append((start, end))
+        start = end
     if start < len(text):
         spans.append((start, len(text)))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _with_line_ends(text: str, line_ends: Sequence[bool]) -> list[int]:
+    """Sentence ends as ``_SENTENCE_END`` finds them, with a line end counted as a sentence-end character."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] not in SENTENCE_ENDS and not line_ends[i]:
+            i += 1
+            continue
+        end = i + 1
+        while end < n and text[end] in SENTENCE_ENDS:
+            end += 1
+        if end < n and text[end] in CLOSING_QUOTES:
+            end += 1
+        out.append(end)
+        i = end
+    return out
 
 
 def _hard_split(start: int, end: int, size: int, stride: int) -> list[tuple[int, int]]:
@@ -35,13 +60,15 @@ def _hard_split(start: int, end: int, size: int, stride: int) -> list[tuple[int,
         pos += stride
 
 
-def _pack(pieces: list[tuple[int, int]], size: int, *, overlap: bool) -> list[tuple[int, int]]:
-    """Greedily join consecutive pieces up to ``size`` characters; with ``overlap`` neighbours share a piece."""
+def _pack(pieces: list[tuple[int, int]], size: int, *, overlap: bool,
+          stops: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
+    """Greedily join consecutive pieces up to ``size`` characters; with ``overlap`` neighbours share a piece.
+    A piece ending at an offset in ``stops`` (a paragraph's end) is never joined to the next."""
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(pieces):
         j = i
-        while j + 1 < len(pieces) and pieces[j + 1][1] - pieces[i][0] <= size:
+        while j + 1 < len(pieces) and pieces[j + 1][1] - pieces[i][0] <= size and pieces[j][1] not in stops:
             j += 1
         out.append((pieces[i][0], pieces[j][1]))
         if j + 1 >= len(pieces):
@@ -50,22 +77,26 @@ def _pack(pieces: list[tuple[int, int]], size: int, *, overlap: bool) -> list[tu
     return out
 
 
-def windows(text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short: int = SHORT) -> list[tuple[int, int]]:
+def windows(text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short: int = SHORT,
+            line_ends: Sequence[bool] = ()) -> list[tuple[int, int]]:
     """Windows of a text, at two scales, as ``(start, end)`` offsets into ``text``.
 
     A text up to ``max_size`` characters is one window. A longer text gets paragraph windows of about ``size``
     characters packed from whole sentences (consecutive windows share one sentence) plus sentence windows of up
-    to ``short`` characters, so one vulgar sentence inside clean prose is scored on its own. A sentence longer
-    than ``max_size`` is cut into ``size``-character pieces with 25% overlap.
+    to ``short`` characters, so one vulgar sentence inside clean prose is scored on its own. A sentence window
+    never runs past the end of a paragraph (a line break, or ``line_ends``: see :func:`sentence_spans`), so a
+    short post pasted in as a paragraph of its own is scored without its neighbours. A sentence longer than
+    ``max_size`` is cut into ``size``-character pieces with 25% overlap.
     """
     if len(text) <= max_size:
         return [(0, len(text))]
     pieces: list[tuple[int, int]] = []
-    for s, e in sentence_spans(text):
+    for s, e in sentence_spans(text, line_ends):
         pieces.extend(_hard_split(s, e, size, size * 3 // 4) if e - s > max_size else [(s, e)])
     wide = _pack(pieces, size, overlap=True)
     seen = set(wide)
-    return wide + [w for w in _pack(pieces, short, overlap=False) if w not in seen]
+    stops = frozenset(e for _, e in pieces if text[e - 1] == "\n" or (len(line_ends) and line_ends[e - 1]))
+    return wide + [w for w in _pack(pieces, short, overlap=False, stops=stops) if w not in seen]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +114,15 @@ def window_plan(text: str, *, size: int = SIZE, max_size: int = MAX_SIZE, short:
 
     A long text is normalised once (through the cache the other detectors share) and its windows are cut from the
     normalised string, so overlapping windows do not normalise the same characters again. The windows are
-    :func:`windows`' own, found by a compiled loop (:func:`~qinglang.detectors.classifier.kernel.window_spans`).
+    :func:`windows`' own, found by a compiled loop (:func:`~qinglang.detectors.classifier.kernel.window_spans`),
+    with the original text's line breaks as paragraph ends (``line_ends``).
     """
     if len(text) <= max_size:
         return None
     norm = normalize_cached(text)
     if len(norm.text) <= max_size:  # what windows() gives a short text
         return WindowPlan(fold_digits(norm.text), ((0, len(norm.text)),), (norm.original_span(0, len(norm.text)),))
-    rows = kernel.window_spans(norm.text, norm.origin, size, max_size, short)  # windows(), compiled
+    rows = kernel.window_spans(norm.text, norm.origin, size, max_size, short, text)  # windows(), compiled
     spans = tuple((s, e) for s, e, _, _ in rows)
     return WindowPlan(fold_digits(norm.text), spans, tuple((a, b) for _, _, a, b in rows))
 
