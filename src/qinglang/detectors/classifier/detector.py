@@ -29,7 +29,7 @@ class ClassifierConfig(DetectorConfig):
 
 class ClassifierDetector(Detector):
     name = "classifier"
-    version = "1.0"
+    version = "1.1"
     config_class = ClassifierConfig
 
     def load(self) -> None:

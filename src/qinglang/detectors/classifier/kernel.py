@@ -159,9 +159,9 @@ def line_ends(original: str, origin: Sequence[int]) -> np.ndarray:
     """Per normalised character ``i``: whether ``original`` has a line break strictly between the characters
     ``i`` and ``i + 1`` came from (``origin`` maps each normalised character, and the end, to ``original``)."""
     here = np.asarray(origin, dtype=np.int64)
-    breaks = np.flatnonzero(np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32) == 10)
-    if not len(breaks) or not len(here):
+    if "\n" not in original or not len(here):
         return np.zeros(len(here), dtype=np.bool_)
+    breaks = np.flatnonzero(np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32) == 10)
     after = np.append(here[1:], len(original))
     return np.searchsorted(breaks, after, side="left") > np.searchsorted(breaks, here, side="right")
 
