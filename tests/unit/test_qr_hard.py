@@ -12,6 +12,7 @@ from PIL import Image
 
 from qinglang.detectors.qr import decode as qr_decode
 from qinglang.detectors.qr import hard as qr_hard
+from qinglang.detectors.qr.deblur import blur_angle, blur_length, motion_kernel
 from qinglang.detectors.qr.decode import WeChatDecoder, decode_qr
 from qinglang.detectors.qr.hard import read_variants
 
@@ -74,3 +75,31 @@ def test_no_variant_reads_a_code_in_degraded_code_less_posters(monkeypatch, wech
     img = Image.fromarray(HARD.DEGRADATIONS[degradation](gray, HARD._rng("poster/1", degradation)))
     assert decode_qr(img, wechat) == []
     assert read_variants(np.asarray(img))[0] == []
+
+
+def _shaken_card() -> tuple[str, np.ndarray]:
+    """Generated card 2, smeared by a 9-px straight line at 105 degrees (a shaken photo)."""
+    import cv2
+
+    payload = HARD._synthetic_payload(2)
+    card = HARD._card(payload, HARD._rng("card", 2))
+    return payload, cv2.filter2D(card, -1, motion_kernel(9, 105))
+
+
+def test_the_blur_estimate_finds_the_smearing_line():
+    _, gray = _shaken_card()
+    angle = blur_angle(gray)
+    assert abs((angle - 105 + 90) % 180 - 90) <= 10
+    assert blur_length(gray, angle) == 9
+
+
+def test_a_shaken_code_only_the_deblurred_variant_reads(monkeypatch, wechat):
+    payload, gray = _shaken_card()
+    without = tuple(v for v in qr_hard.VARIANTS if v[0] != "deblurred")
+    assert len(without) == len(qr_hard.VARIANTS) - 1
+    monkeypatch.setattr(qr_hard, "VARIANTS", without)
+    assert decode_qr(Image.fromarray(gray), wechat) == []
+    monkeypatch.undo()
+    found = decode_qr(Image.fromarray(gray), wechat)
+    assert [(c.payload, c.decoder) for c in found] == [(payload, "zxing_hard")]
+    assert read_variants(gray)[1] == "deblurred"
