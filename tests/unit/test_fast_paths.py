@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,4 +129,19 @@ def test_median_step_is_numpy_s_median_of_the_steps(rows, cols, seed, levels):
     from qinglang.detectors.qr.decode import median_step
 
     gray = np.random.default_rng(seed).integers(0, levels, size=(rows, cols)).astype(np.uint8)
+    assert median_step(gray) == float(np.median(np.abs(np.diff(gray.astype(np.int16), axis=1))))
+
+
+@pytest.mark.parametrize("view", ["every_fourth_row", "every_fourth_pixel", "over_2_to_the_24_steps"])
+def test_median_step_is_numpy_s_median_on_strided_and_very_large_images(view):
+    import numpy as np
+
+    from qinglang.detectors.qr.decode import median_step
+
+    rng = np.random.default_rng(5)
+    if view == "over_2_to_the_24_steps":  # counted by np.bincount: float32 histogram counts stop being exact
+        gray = rng.integers(0, 4, size=(4097, 4097)).astype(np.uint8)
+    else:
+        full = rng.integers(0, 256, size=(401, 397)).astype(np.uint8) // 3
+        gray = full[::4] if view == "every_fourth_row" else full[::4, ::4]
     assert median_step(gray) == float(np.median(np.abs(np.diff(gray.astype(np.int16), axis=1))))
