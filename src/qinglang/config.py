@@ -162,7 +162,7 @@ class SweepSettings(_Section):
     auto_batch: int = Field(5, ge=1, le=1000)  # entries one worker pass sweeps
     auto_lease_seconds: int = Field(900, ge=10)  # a sweep a crashed worker left is taken over after this
     # queued sweeps (POST /v1/sweeps, `qinglang sweep start --queue`), run by the review worker one a pass:
-    lease_seconds: int = Field(900, ge=10)  # longer than the longest sweep; a crashed worker's is taken over after
+    lease_seconds: int = Field(900, ge=10)  # renewed every third while it runs; a crashed worker's sweep is taken over after
     max_attempts: int = Field(3, ge=1, le=100)  # claims before a sweep whose workers keep dying is marked failed
 
     @model_validator(mode="after")

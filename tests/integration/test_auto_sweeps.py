@@ -129,3 +129,26 @@ def test_a_crashed_workers_claim_is_taken_over_after_its_lease_and_a_late_finish
     assert _sweeps(world) == [] and _cases(world) == []
     assert auto_sweeps.sweep_claimed(world, fresh, sla_hours=REVIEW.sla_hours) is not None
     assert len(_sweeps(world)) == 1 and _cases(world) == ["a", "b"]
+
+
+def test_a_live_workers_claim_is_renewed_while_its_sweep_runs_so_no_one_takes_it_over(world, monkeypatch):
+    from qinglang.services import sweeps
+
+    release, real_find = threading.Event(), sweeps.find
+
+    def slow_find(*args, **kwargs):
+        release.wait(30)  # a search that takes longer than the lease
+        return real_find(*args, **kwargs)
+
+    monkeypatch.setattr(sweeps, "find", slow_find)
+    entry = _add(world, "contact", "qlteam88")
+    claim = auto_sweeps.claim(world, entry, worker="w1", lease_seconds=3)
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(auto_sweeps.sweep_claimed, world, claim, sla_hours=REVIEW.sla_hours)
+        try:
+            threading.Event().wait(7)  # more than two leases; renewed every second
+            assert auto_sweeps.claim(world, entry, worker="w2", lease_seconds=3) is None
+        finally:
+            release.set()
+        assert running.result(30) is not None
+    assert len(_sweeps(world)) == 1 and _cases(world) == ["a", "b"]

@@ -217,3 +217,27 @@ def test_a_long_sweep_runs_in_its_own_thread_and_the_other_duties_keep_going(wor
     finally:
         release.set()
         worker.stop()
+
+
+def test_a_live_workers_lease_is_renewed_while_its_sweep_runs_so_no_one_takes_it_over(world, monkeypatch):
+    release, real_find = threading.Event(), sweeps.find
+
+    def slow_find(*args, **kwargs):
+        release.wait(30)  # a search that takes longer than the lease
+        return real_find(*args, **kwargs)
+
+    monkeypatch.setattr(sweeps, "find", slow_find)
+    queued = _queue(world)
+    job = sweep_jobs.claim_next(world, worker="w1", lease_seconds=3)
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(sweep_jobs.run_claimed, world, job, sla_hours=REVIEW.sla_hours)
+        try:
+            threading.Event().wait(7)  # more than two leases; renewed every second
+            taken = sweep_jobs.claim_next(world, worker="w2", lease_seconds=3)
+            assert taken is None, _show(world, queued.id)
+        finally:
+            release.set()
+        assert running.result(30) == SweepStatus.COMPLETED
+    done = _show(world, queued.id)
+    assert done.attempts == 1 and done.found == 2
+    assert len(_events(world, "sweep.completed")) == 1

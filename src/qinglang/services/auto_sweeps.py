@@ -8,7 +8,8 @@ lease), and for each:
 
 1. **claims** it: inserts the ``auto_sweeps`` row (``INSERT ... ON CONFLICT DO NOTHING`` on the unique
    ``list_entry_id``: of two workers exactly one gets it), or takes over an expired lease by compare-and-set on
-   the row's ``attempts`` (:mod:`qinglang.storage.leases`, the lease a queued sweep job is run under too);
+   the row's ``attempts`` (:mod:`qinglang.storage.leases`, the lease a queued sweep job is run under too),
+   renewed every third of its length while the sweep runs;
 2. **sweeps** through the one start path, :func:`qinglang.services.sweeps.start_sweep`, with the entry's value as
    the seed (``text_fingerprint`` → a text seed, ``term`` → the contents containing it, the target kinds → the
    contents sharing that target);
@@ -52,6 +53,7 @@ class Claim:
     value: str
     attempts: int
     worker: str
+    lease_seconds: int = 900  # how far each renewal moves the lease out while the sweep runs
 
 
 def due_entries(session: Session, settings: Any, now: datetime) -> list[int]:
@@ -81,12 +83,13 @@ def claim(sessions: sessionmaker[Session], entry_id: int, *, worker: str, lease_
             "list_entry_id": entry_id, "status": "running", "claimed_by": worker[:128], "lease_expires_at": lease,
             "attempts": 1, "error": "", "created_at": now})
         if row_id is not None:
-            return Claim(row_id, entry_id, entry.kind, entry.value, 1, worker)
+            return Claim(row_id, entry_id, entry.kind, entry.value, 1, worker, lease_seconds)
         row = session.scalar(select(AutoSweepRow).where(AutoSweepRow.list_entry_id == entry_id))
         if row is None:
             return None
         taken = leases.take(session, AutoSweepRow, row.id, row.attempts, worker=worker, until=lease, now=now)
-        return Claim(row.id, entry_id, entry.kind, entry.value, taken.attempts, worker) if taken else None
+        return (Claim(row.id, entry_id, entry.kind, entry.value, taken.attempts, worker, lease_seconds)
+                if taken else None)
 
 
 def _finish(session: Session, c: Claim, status: str, *, sweep_id: int | None = None, error: str = "") -> bool:
@@ -104,10 +107,16 @@ def sweep_claimed(sessions: sessionmaker[Session], c: Claim, *, sla_hours: dict[
         append_audit_event(session, c.worker, "sweep.automatic", "list_entry", c.entry_id,
                            {"sweep_id": sweep_id, "kind": c.kind, "attempts": c.attempts})
 
+    def renew() -> bool:
+        with transaction(sessions) as session:
+            return leases.extend(session, AutoSweepRow, leases.Lease(c.row_id, c.attempts, c.worker),
+                                 utcnow() + timedelta(seconds=c.lease_seconds))
+
     try:
         seed = sweeps.parse_seed(SEED_OF_KIND[c.kind].value, c.value)
-        view = sweeps.start_sweep(sessions, seed, actor=f"auto-sweep:list-entry-{c.entry_id}",
-                                  sla_hours=sla_hours, on_recorded=complete, batch=batch)
+        with leases.kept_alive(renew, c.lease_seconds / 3):
+            view = sweeps.start_sweep(sessions, seed, actor=f"auto-sweep:list-entry-{c.entry_id}",
+                                      sla_hours=sla_hours, on_recorded=complete, batch=batch)
     except QinglangError as exc:
         if exc.code == "auto_sweep_taken_over":
             return None

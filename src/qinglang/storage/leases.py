@@ -7,16 +7,23 @@ workers on SQLite and PostgreSQL without holding a row lock while the work runs:
 - :func:`take` moves a job that is waiting (one of ``waiting``) or ``running`` under a lease that ran out to
   ``running`` for this worker, and only if ``attempts`` is still what the worker read: of two workers that read
   the same row, exactly one update matches; the other gets ``None``.
+- :func:`extend` moves this worker's lease further out, on the same condition as :func:`release`; a worker
+  runs a long job inside :func:`kept_alive`, which extends the lease every third of its length, so a live
+  worker is never taken over however long the job runs, and a crashed one is after at most one lease.
 - :func:`release` finishes the job (``completed``, ``failed``) only while this worker's lease is the current one
   (same ``claimed_by`` and ``attempts``). A worker that was taken over finds no row to update and must undo its
   work (roll its transaction back), so a job's result is recorded once.
 
-The lease must outlast the longest run: a live worker whose lease ran out can be taken over, and then its result
-is thrown away (never recorded twice).
+Without :func:`kept_alive` the lease must outlast the longest run: a live worker whose lease ran out can be taken
+over, and then its result is thrown away (never recorded twice).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +34,7 @@ from sqlalchemy.orm import Session
 from qinglang.storage.base import utcnow
 
 RUNNING = "running"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +63,52 @@ def take(session: Session, table: Any, row_id: int, seen_attempts: int, *, worke
     return Lease(row_id, seen_attempts + 1, worker) if session.execute(stmt).rowcount == 1 else None
 
 
+def _held(table: Any, lease: Lease):
+    """The SQL condition of a job still running under ``lease`` (not taken over, not finished)."""
+    return and_(table.id == lease.row_id, table.status == RUNNING, table.attempts == lease.attempts,
+                table.claimed_by == lease.worker[:128])
+
+
+def extend(session: Session, table: Any, lease: Lease, until: datetime) -> bool:
+    """Move the lease's expiry to ``until``; ``False`` when the lease is no longer this worker's."""
+    stmt = (update(table).where(_held(table, lease)).values(lease_expires_at=until)
+            .execution_options(synchronize_session=False))
+    return session.execute(stmt).rowcount == 1
+
+
+@contextmanager
+def kept_alive(renew: Callable[[], bool], every: float) -> Iterator[threading.Event]:
+    """Call ``renew`` every ``every`` seconds from a thread while the block runs.
+
+    Yields an event that is set once ``renew`` returns ``False`` (the lease was taken over: nothing more to
+    keep). A failed renewal (the database briefly unreachable) is logged and tried again at the next beat; the
+    lease only runs out if renewals keep failing for its whole length. The thread is stopped and joined when
+    the block ends, whatever way it ends.
+    """
+    stop, lost = threading.Event(), threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            try:
+                if not renew():
+                    lost.set()
+                    return
+            except Exception:  # noqa: BLE001 - a renewal that failed is retried, never fatal to the job
+                log.warning("lease renewal failed; retrying in %.1f s", every, exc_info=True)
+
+    thread = threading.Thread(target=beat, name="lease-keep-alive", daemon=True)
+    thread.start()
+    try:
+        yield lost
+    finally:
+        stop.set()
+        thread.join()
+
+
 def release(session: Session, table: Any, lease: Lease, status: str, **values: Any) -> bool:
     """Finish the leased job as ``status`` (with ``values``); ``False`` when the lease is no longer this
     worker's (it ran out and another worker took the job over)."""
-    stmt = (update(table)
-            .where(table.id == lease.row_id, table.status == RUNNING, table.attempts == lease.attempts,
-                   table.claimed_by == lease.worker[:128])
+    stmt = (update(table).where(_held(table, lease))
             .values(status=status, lease_expires_at=None, finished_at=utcnow(), **values)
             .execution_options(synchronize_session=False))
     return session.execute(stmt).rowcount == 1
