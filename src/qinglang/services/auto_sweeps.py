@@ -53,7 +53,7 @@ class Claim:
     value: str
     attempts: int
     worker: str
-    lease_seconds: int = 900  # how far each renewal moves the lease out while the sweep runs
+    lease_seconds: int  # how far each renewal moves the lease out while the sweep runs
 
 
 def due_entries(session: Session, settings: Any, now: datetime) -> list[int]:
@@ -107,14 +107,9 @@ def sweep_claimed(sessions: sessionmaker[Session], c: Claim, *, sla_hours: dict[
         append_audit_event(session, c.worker, "sweep.automatic", "list_entry", c.entry_id,
                            {"sweep_id": sweep_id, "kind": c.kind, "attempts": c.attempts})
 
-    def renew() -> bool:
-        with transaction(sessions) as session:
-            return leases.extend(session, AutoSweepRow, leases.Lease(c.row_id, c.attempts, c.worker),
-                                 utcnow() + timedelta(seconds=c.lease_seconds))
-
     try:
         seed = sweeps.parse_seed(SEED_OF_KIND[c.kind].value, c.value)
-        with leases.kept_alive(renew, c.lease_seconds / 3):
+        with leases.renewed(sessions, AutoSweepRow, leases.Lease(c.row_id, c.attempts, c.worker), c.lease_seconds):
             view = sweeps.start_sweep(sessions, seed, actor=f"auto-sweep:list-entry-{c.entry_id}",
                                       sla_hours=sla_hours, on_recorded=complete, batch=batch)
     except QinglangError as exc:

@@ -12,7 +12,7 @@ A sweep over a million contents takes a minute or more, too long for an HTTP req
    claimed ``sweeps.max_attempts`` times whose lease ran out again is marked ``failed`` instead of being run a
    fourth time.
 3. **Run** (:func:`run_claimed`): ``find`` on the configured batch engine, with the lease renewed every third of
-   ``sweeps.lease_seconds`` meanwhile (:func:`~qinglang.storage.leases.kept_alive`: a live worker's sweep is not
+   ``sweeps.lease_seconds`` meanwhile (:func:`~qinglang.storage.leases.renewed`: a live worker's sweep is not
    taken over however long it runs), then, in one transaction, the lease
    is released as ``completed`` (compare-and-set: only while it is still this worker's) and the items and
    cases recorded with ``sweep.completed``, exactly as a sweep run in place records them. A worker whose lease
@@ -51,7 +51,7 @@ class SweepJob:
     seed_kind: str
     seed_value: str
     started_by: str
-    lease_seconds: int = 900  # how far each renewal moves the lease out while the sweep runs
+    lease_seconds: int  # how far each renewal moves the lease out while the sweep runs
 
 
 def queue_sweep(session: Session, seed: sweeps.Seed, *, actor: str) -> sweeps.SweepView:
@@ -129,20 +129,13 @@ def _fail(sessions: sessionmaker[Session], job: SweepJob, exc: BaseException) ->
                                {"error": error, "attempts": job.lease.attempts})
 
 
-def _renewer(sessions: sessionmaker[Session], job: SweepJob):
-    def renew() -> bool:
-        with transaction(sessions) as session:
-            return leases.extend(session, SweepRow, job.lease, utcnow() + timedelta(seconds=job.lease_seconds))
-    return renew
-
-
 def run_claimed(sessions: sessionmaker[Session], job: SweepJob, *, sla_hours: dict[str, int],
                 batch: Any | None = None) -> SweepStatus | None:
     """Run a claimed sweep to its end: ``completed`` or ``failed``; ``None`` when its lease was taken over.
     The lease is renewed every third of ``job.lease_seconds`` while the search runs."""
     try:
         seed = sweeps.parse_seed(job.seed_kind, job.seed_value)
-        with leases.kept_alive(_renewer(sessions, job), job.lease_seconds / 3), transaction(sessions) as session:
+        with leases.renewed(sessions, SweepRow, job.lease, job.lease_seconds), transaction(sessions) as session:
             found = sweeps.find(session, seed, batch)
         if not _complete(sessions, job, seed, found, sla_hours=sla_hours):
             return None

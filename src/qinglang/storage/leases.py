@@ -8,13 +8,14 @@ workers on SQLite and PostgreSQL without holding a row lock while the work runs:
   ``running`` for this worker, and only if ``attempts`` is still what the worker read: of two workers that read
   the same row, exactly one update matches; the other gets ``None``.
 - :func:`extend` moves this worker's lease further out, on the same condition as :func:`release`; a worker
-  runs a long job inside :func:`kept_alive`, which extends the lease every third of its length, so a live
-  worker is never taken over however long the job runs, and a crashed one is after at most one lease.
+  runs a long job inside :func:`renewed`, which extends the lease every third of its length (on a beat from
+  :func:`kept_alive`), so a live worker is never taken over however long the job runs, and a crashed one is
+  after at most one lease.
 - :func:`release` finishes the job (``completed``, ``failed``) only while this worker's lease is the current one
   (same ``claimed_by`` and ``attempts``). A worker that was taken over finds no row to update and must undo its
   work (roll its transaction back), so a job's result is recorded once.
 
-Without :func:`kept_alive` the lease must outlast the longest run: a live worker whose lease ran out can be taken
+Without :func:`renewed` the lease must outlast the longest run: a live worker whose lease ran out can be taken
 over, and then its result is thrown away (never recorded twice).
 """
 
@@ -25,13 +26,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.storage.base import utcnow
+from qinglang.storage.db import transaction
 
 RUNNING = "running"
 log = logging.getLogger(__name__)
@@ -103,6 +105,18 @@ def kept_alive(renew: Callable[[], bool], every: float) -> Iterator[threading.Ev
     finally:
         stop.set()
         thread.join()
+
+
+@contextmanager
+def renewed(sessions: sessionmaker[Session], table: Any, lease: Lease, lease_seconds: float) -> Iterator[threading.Event]:
+    """Run the block under ``lease``, kept: every third of ``lease_seconds``, a transaction of its own moves the
+    lease ``lease_seconds`` from now (:func:`extend`). Yields :func:`kept_alive`'s lost-lease event."""
+    def renew() -> bool:
+        with transaction(sessions) as session:
+            return extend(session, table, lease, utcnow() + timedelta(seconds=lease_seconds))
+
+    with kept_alive(renew, lease_seconds / 3) as lost:
+        yield lost
 
 
 def release(session: Session, table: Any, lease: Lease, status: str, **values: Any) -> bool:
