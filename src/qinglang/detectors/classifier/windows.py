@@ -21,9 +21,7 @@ def sentence_spans(text: str, line_ends: Sequence[bool] = ()) -> list[tuple[int,
     ``line_ends[i]`` true also ends a sentence after character ``i``: where the normaliser removed a line break
     between two CJK characters (a split-character defence), the original paragraph still ends there.
     """
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    if any(line_ends):
-        ends = _with_line_ends(text, line_ends)
+    ends = _with_line_ends(text, line_ends) if any(line_ends) else [m.end() for m in _SENTENCE_END.finditer(text)]
     spans, start = [], 0
     for end in ends:
         spans.append((start, end))
