@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 from qinglang.config import ReviewSettings
@@ -42,3 +43,18 @@ def file(factory, target_id: str = "art-1", *, ip: str = "10.0.0.1", contact: st
         new = reports.NewReport(target_kind=target_kind, target_id=target_id, reason=reason, text="低俗",
                                 contact=contact, ip=ip, reporter_account_id=reporter_account_id)
         return reports.file_report(s, new, review=REVIEW, secret=SECRET)
+
+
+def held_search(monkeypatch) -> threading.Event:
+    """Make every sweep's search (``sweeps.find``) wait until the returned event is set (at most 30 s): a
+    corpus-wide search that takes its time, for tests of what happens meanwhile."""
+    from qinglang.services import sweeps
+
+    release, real_find = threading.Event(), sweeps.find
+
+    def slow_find(*args, **kwargs):
+        release.wait(30)
+        return real_find(*args, **kwargs)
+
+    monkeypatch.setattr(sweeps, "find", slow_find)
+    return release

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from review_support import REVIEW, sessions_for
+from review_support import REVIEW, held_search, sessions_for
 from sqlalchemy import func, select, update
 
 from qinglang.config import ScreeningSettings, Settings, SweepSettings
@@ -132,15 +132,7 @@ def test_a_crashed_workers_claim_is_taken_over_after_its_lease_and_a_late_finish
 
 
 def test_a_live_workers_claim_is_renewed_while_its_sweep_runs_so_no_one_takes_it_over(world, monkeypatch):
-    from qinglang.services import sweeps
-
-    release, real_find = threading.Event(), sweeps.find
-
-    def slow_find(*args, **kwargs):
-        release.wait(30)  # a search that takes longer than the lease
-        return real_find(*args, **kwargs)
-
-    monkeypatch.setattr(sweeps, "find", slow_find)
+    release = held_search(monkeypatch)  # a search that takes longer than the lease
     entry = _add(world, "contact", "qlteam88")
     claim = auto_sweeps.claim(world, entry, worker="w1", lease_seconds=3)
     with ThreadPoolExecutor(1) as pool:

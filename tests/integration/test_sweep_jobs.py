@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from review_support import REVIEW, sessions_for
+from review_support import REVIEW, held_search, sessions_for
 from sqlalchemy import func, select
 
 from qinglang.config import ScreeningSettings, Settings
@@ -190,17 +190,13 @@ def test_a_long_sweep_runs_in_its_own_thread_and_the_other_duties_keep_going(wor
     from qinglang.services.review import queue as review_queue
     from qinglang.workers import review as worker_module
 
-    release, passes, real_find = threading.Event(), [], sweeps.find
-
-    def slow_find(*args, **kwargs):
-        release.wait(30)  # a corpus-wide search that takes its time
-        return real_find(*args, **kwargs)
+    passes = []
 
     def counting_reap(session):
         passes.append(1)
         return 0
 
-    monkeypatch.setattr(sweeps, "find", slow_find)
+    release = held_search(monkeypatch)
     monkeypatch.setattr(review_queue, "reap_expired_leases", counting_reap)
     queued = _queue(world)
     review = REVIEW.model_copy(update={"worker_poll_seconds": 0.05})
@@ -220,13 +216,7 @@ def test_a_long_sweep_runs_in_its_own_thread_and_the_other_duties_keep_going(wor
 
 
 def test_a_live_workers_lease_is_renewed_while_its_sweep_runs_so_no_one_takes_it_over(world, monkeypatch):
-    release, real_find = threading.Event(), sweeps.find
-
-    def slow_find(*args, **kwargs):
-        release.wait(30)  # a search that takes longer than the lease
-        return real_find(*args, **kwargs)
-
-    monkeypatch.setattr(sweeps, "find", slow_find)
+    release = held_search(monkeypatch)  # a search that takes longer than the lease
     queued = _queue(world)
     job = sweep_jobs.claim_next(world, worker="w1", lease_seconds=3)
     with ThreadPoolExecutor(1) as pool:
