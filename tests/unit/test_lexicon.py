@@ -67,6 +67,19 @@ def test_the_slangs_everyday_neighbours_do_not_fire(detector, text):
     assert _detect(detector, text) == [], text
 
 
+@pytest.mark.parametrize("text", ["原味酸奶买一送一", "钻石、彩金和翡翠八折", "一首充满回忆的歌", "现在注册送话费",
+                                  "屏幕大，看片不卡", "花花公子男装专柜", "电影试看片"])
+def test_shop_and_everyday_senses_of_porn_and_gambling_words_do_not_fire(detector, text):
+    """Marketing SMS and reviews: plain yoghurt, coloured gold, a song full of memories, an operator's sign-up credit."""
+    assert _detect(detector, text) == [], text
+
+
+@pytest.mark.parametrize(("text", "label"), [("出售原味袜子", "porn/sex_service"), ("注册就送彩金", "gambling"),
+                                             ("签到彩金天天领", "gambling"), ("首充送50%", "gambling")])
+def test_the_harmful_senses_of_those_words_still_fire(detector, text, label):
+    assert label in _labels(_detect(detector, text)), text
+
+
 def test_allowlisted_medical_and_news_phrases_do_not_fire(detector):
     for text in ("乳腺癌筛查指南", "警方破获一起强奸案，嫌疑人已被刑拘", "学校开展性教育课程"):
         assert _detect(detector, text) == [], text
