@@ -38,3 +38,23 @@ def test_several_terms_block_even_in_a_clean_article():
     many = _term("gambling", 2, score=0.95)
     decision = _decide([many], [Signal("classifier", "context/clean", 0.97)])
     assert decision.verdict is Verdict.BLOCK
+
+
+@pytest.mark.parametrize("category", ["porn", "abuse"])
+def test_a_mild_term_the_classifier_agrees_with_goes_to_review(category):
+    label = "porn/vulgar" if category == "porn" else "abuse"
+    decision = _decide([_term(label, 1, score=0.3)], [Signal("classifier", category, 0.3)])
+    assert decision.verdict is Verdict.REVIEW and decision.category.value == category
+    assert f"classifier-lexicon-{category}-agree-review" in decision.rules
+
+
+@pytest.mark.parametrize("category", ["porn", "abuse"])
+def test_either_weak_signal_alone_passes(category):
+    label = "porn/vulgar" if category == "porn" else "abuse"
+    assert _decide([_term(label, 1, score=0.3)], []).verdict is Verdict.PASS
+    assert _decide([], [Signal("classifier", category, 0.3)]).verdict is Verdict.PASS
+
+
+def test_the_classifier_must_agree_on_the_same_category():
+    decision = _decide([_term("abuse", 1, score=0.3)], [Signal("classifier", "porn", 0.3)])
+    assert decision.verdict is Verdict.PASS

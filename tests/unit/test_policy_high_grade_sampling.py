@@ -100,3 +100,11 @@ def test_one_content_is_always_sampled_the_same_way(content_id):
     first, again = _decide(content_id, [_term()]), _decide(content_id, [_term()])
     assert first.verdict is again.verdict
     assert (first.verdict is Verdict.REVIEW) == (sample_point(content_id) < RATE)
+
+
+def test_a_mild_term_the_classifier_agrees_with_is_a_minor_hit_and_sampled_like_one():
+    mild = Signal("lexicon", "abuse", 0.3, severity=1, attrs={"terms": ["傻逼"]})  # one mild term: not minor alone
+    leaning = DetectorOutcome("classifier", "1", "ok", (Signal("classifier", "abuse", 0.3),))
+    assert _decide(IN_SAMPLE, [mild], extra=[leaning]).verdict is Verdict.REVIEW
+    out = _decide(OUT_OF_SAMPLE, [mild], extra=[leaning])
+    assert out.verdict is Verdict.PASS and _labels(out) == {"account/sampled_out"}
