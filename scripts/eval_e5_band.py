@@ -38,16 +38,15 @@ import json
 import os
 import time
 from collections import defaultdict
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from qinglang.evaluation import datasets as ds
 from qinglang.evaluation import heldout as ho
 from qinglang.evaluation import sources as src
 from qinglang.evaluation.metrics import evaluate
+from qinglang.policy import default_policy
 from qinglang.training import crossfit as cf
 from qinglang.training import folds as fl
 
@@ -62,8 +61,7 @@ TELECOM = "telecom_fraud_texts_5"
 
 def review_thresholds() -> np.ndarray:
     """The shipped policy's review thresholds, in the order of ``crossfit.HARM``."""
-    policy = yaml.safe_load(resources.files("qinglang.policy").joinpath("default.yaml").read_text(encoding="utf-8"))
-    review = policy["thresholds"]["classifier"]["review"]
+    review = default_policy().thresholds["classifier"]["review"]
     return np.array([review[c] for c in cf.HARM])
 
 
@@ -115,8 +113,8 @@ def six_class_none(rows: cf.Records, texts: list[str]) -> np.ndarray:
     out = np.zeros(len(rows.z), dtype=bool)
     for name in set(rows.source.tolist()):
         idx = np.flatnonzero((rows.split == "dev") & (rows.source == name) & (rows.gold == "none"))
-        ranked = sorted(idx, key=lambda i: hashlib.sha256(f"six|{texts[i]}".encode()).hexdigest())
-        out[ranked[: ho.SIX_CLASS_NONE_PER_SOURCE]] = True
+        sample = ho._sample([(texts[i], int(i)) for i in idx], ho.SIX_CLASS_NONE_PER_SOURCE)
+        out[[i for _, i in sample]] = True
     return out
 
 
