@@ -292,7 +292,7 @@ def _cells_alike(gray: np.ndarray, step: float) -> bool:
     stay apart. Each cell of 8x8 reduced pixels gets the standard deviation of its pixels; the image is plain
     noise where the largest is within :data:`PLAIN_SPREAD` of ``step / 8``. Whole-image noise measures 1.2-1.4
     (the bench's ``Image.effect_noise`` at 40-85); a code of 50 px or more on noise, from a few pixels' worth to
-    the whole image, 2.3 or more (``scripts/eval_qr_inverted_noise.py``). The reductions round up, so no edge
+    the whole image, as it is or JPEG'd, 2.1 or more (``scripts/eval_qr_inverted_noise.py``). The reductions round up, so no edge
     strip is left out."""
     import cv2
 
