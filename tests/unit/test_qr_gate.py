@@ -125,3 +125,41 @@ def test_the_noise_check_is_skipped_where_the_finder_check_already_said_no(monke
     assert qr_decode._worth_slow_passes(flat, located) is False
     monkeypatch.setattr(qr_decode, "_noise_like", lambda gray: False)
     assert qr_decode._worth_slow_passes(flat, qr_decode._Located(flat, seen=True)) is True
+
+
+def _inverted_code_on_noise(code_px: int, sigma: float, code_sigma: float, seed: int = 5) -> Image.Image:
+    """A light-on-dark code of ``code_px`` on 1000x1000 grey noise, with ``code_sigma`` of noise over the code."""
+    rng = np.random.default_rng(seed)
+    canvas = 128.0 + rng.normal(0.0, sigma, (1000, 1000))
+    code = 255.0 - np.asarray(qr_image(GROUP).convert("L").resize((code_px, code_px), Image.Resampling.NEAREST))
+    x = y = (1000 - code_px) // 3
+    canvas[y : y + code_px, x : x + code_px] = code + rng.normal(0.0, code_sigma, code.shape)
+    return Image.fromarray(np.clip(canvas, 0, 255).round().astype(np.uint8)).convert("RGB")
+
+
+@pytest.mark.parametrize("sigma", [40, 60, 85])
+def test_zxing_skips_its_inverted_retry_on_plain_noise(monkeypatch, sigma):
+    calls = []
+    read = qr_decode._read
+
+    def recording(gray, try_invert=True):
+        calls.append(try_invert)
+        return read(gray, try_invert)
+
+    monkeypatch.setattr(qr_decode, "_read", recording)
+    assert decode_qr(Image.effect_noise((1000, 1000), sigma).convert("RGB"), CountingDecoder()) == []
+    assert calls == [False]
+
+
+@pytest.mark.parametrize(("code_px", "sigma", "code_sigma"), [(140, 70, 0), (70, 85, 40), (1000, 85, 85)])
+def test_an_inverted_code_on_rough_noise_is_still_read(code_px, sigma, code_sigma):
+    img = _inverted_code_on_noise(code_px, sigma, code_sigma)
+    gray = _gray(img)
+    assert qr_decode.median_step(gray[::4]) > qr_decode.NOISE_SURE  # sure noise: only the inverted retry reads it
+    assert not qr_decode._plain_noise(gray)
+    assert [c.payload for c in decode_qr(img, CountingDecoder())] == [GROUP]
+
+
+def test_posters_and_small_images_are_never_plain_noise():
+    assert not qr_decode._plain_noise(_gray(poster(None, size=(1000, 1000), seed=101)))
+    assert not qr_decode._plain_noise(_gray(Image.effect_noise((640, 480), 80)))
