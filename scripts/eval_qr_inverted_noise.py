@@ -69,30 +69,18 @@ def make_image(
     return img, payload
 
 
-def _first_pass_without_invert(gray: np.ndarray) -> list[str]:
-    import zxingcpp
-
-    found = zxingcpp.read_barcodes(
-        gray, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain, try_invert=False
-    )
-    return [b.text for b in found]
-
-
-def _rough(gray: np.ndarray) -> bool:
-    return decode.median_step(gray[::4]) > decode.NOISE_SURE
-
-
 def measure(img: Image.Image, payload: str, wechat) -> dict:
     gray = np.asarray(img.convert("L"))
     read = payload in [c.payload for c in decode.decode_qr(img, wechat)]
-    plain = payload in _first_pass_without_invert(gray)
+    codes, _ = decode._zxing_seen(gray, "zxing", try_invert=False)
+    step = decode._rows_step(gray)
     return {
         "read": read,
         "refused": decode._noise_like(gray),
-        "rough": _rough(gray),
-        "rescued": read and not plain,
-        "plain": bool(getattr(decode, "_plain_noise", lambda gray: False)(gray)),
-        "step": decode.median_step(gray[::4]),
+        "rough": step > decode.NOISE_SURE,
+        "rescued": read and payload not in [c.payload for c in codes],
+        "plain": decode._plain_noise(gray),
+        "step": step,
     }
 
 

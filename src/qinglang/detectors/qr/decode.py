@@ -244,6 +244,15 @@ def has_finder_patterns(gray: np.ndarray) -> bool:
 NOISE_SURE = 32.0  # median step between neighbouring full-resolution pixels above which a large image is noise
 
 
+def _rows_step(gray: np.ndarray, every: int = 4) -> float:
+    """:func:`median_step` on every ``every``-th full-resolution row of an image larger than :data:`SMALL_SIDE`
+    (0 for a smaller or one-pixel-wide image, which this glance never calls noise): over :data:`NOISE_SURE` the
+    image is sure noise."""
+    if max(gray.shape) <= SMALL_SIDE or gray.shape[1] < 2:
+        return 0.0
+    return median_step(gray[::every])
+
+
 def _noise_like(gray: np.ndarray, max_median_gradient: float = 16.0) -> bool:
     """True for images that are texture or noise nearly everywhere (median neighbour difference over
     ``max_median_gradient`` grey levels at 640 px): the WeChat detector finds hundreds of candidates there and
@@ -254,7 +263,7 @@ def _noise_like(gray: np.ndarray, max_median_gradient: float = 16.0) -> bool:
     fourth row at full resolution (a tenth of that): there a photo or poster is smoother still than at 640 px
     (its steps shrink with the pixels) while noise is rougher (reducing averages it), and a median over
     :data:`NOISE_SURE`, twice the bar, is noise without the reduced copy. Below that the reduced copy decides."""
-    if max(gray.shape) > 640 and gray.shape[1] > 1 and median_step(gray[::4]) > NOISE_SURE:
+    if _rows_step(gray) > NOISE_SURE:
         return True
     small = Image.fromarray(gray)
     small.thumbnail((640, 640))
@@ -276,10 +285,9 @@ def _plain_noise(gray: np.ndarray) -> bool:
     :func:`_noise_like`); last :func:`_cells_alike`, which is what keeps codes: a light-on-dark code on a rough
     background is sure noise too, and only the inverted retry reads it, but its modules leave the cells it covers
     far more contrasted than noise would."""
-    h, w = gray.shape
-    if max(h, w) <= SMALL_SIDE or w < 2 or median_step(gray[::32]) <= NOISE_SURE / 2:
+    if _rows_step(gray, every=32) <= NOISE_SURE / 2:
         return False
-    step = median_step(gray[::4])
+    step = _rows_step(gray)
     return step > NOISE_SURE and _cells_alike(gray, step)
 
 
