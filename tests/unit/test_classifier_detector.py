@@ -44,12 +44,26 @@ def test_short_items_get_no_context_signal(detector):
 def test_vulgar_paragraph_buried_in_a_clean_chapter_is_found_with_its_span(detector):
     chapter = CLEAN * 8 + VULGAR + CLEAN * 8
     signals = {s.label: s for s in detector.detect(_content(chapter))}
-    assert "porn" in signals
-    top = signals["porn"].evidence[0]
+    window = signals["window/porn"]  # one sentence window: the paragraph windows around it read it diluted
+    document = signals["porn"].score if "porn" in signals else 0.0  # what two overlapping windows agree on
+    assert window.score >= 0.8 and window.score > document
+    top = window.evidence[0]
     assert top.kind == "text_span" and top.field == "text"
     assert top.start <= chapter.index(VULGAR) < top.end
     assert top.text == chapter[top.start : top.end]
-    assert top.detail["window_score"] == pytest.approx(signals["porn"].score, abs=1e-3)
+    assert top.detail["window_score"] == pytest.approx(window.score, abs=1e-3)
+
+
+def test_a_vulgar_paragraph_of_its_own_is_agreed_on_by_its_windows(detector):
+    paragraph = "\n".join([CLEAN * 3, VULGAR * 5, CLEAN * 3])  # several sentences: paragraph and sentence windows
+    signals = {s.label: s for s in detector.detect(_content(paragraph))}
+    assert signals["porn"].score >= 0.8
+    assert "window/porn" not in signals or signals["window/porn"].score > signals["porn"].score
+
+
+def test_a_text_scored_whole_has_no_window_signal(detector):
+    labels = [s.label for s in detector.detect(_content(VULGAR))]
+    assert "porn" in labels and not any(label.startswith("window/") for label in labels)
 
 
 def test_signal_attrs_carry_all_six_scores(detector):

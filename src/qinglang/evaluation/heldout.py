@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qinglang.detectors.classifier.windows import MAX_SIZE
 from qinglang.evaluation import datasets as ds
 from qinglang.evaluation import sources as src
 from qinglang.evaluation.metrics import evaluate
@@ -254,6 +255,10 @@ def choose_thresholds(records: cf.Records, folds: Sequence[fl.Fold], *, per_sour
     a clean genre's review rate under 1%, and at 0.04% its block rate under 0.2%, the issue's goals. With the
     recall each choice gives on the harmful TRAIN-split texts.
 
+    **window_block** (one window of a long text alone, ``classifier.window/<class>``) = the lowest threshold that
+    no clean TRAIN-split text longer than one window (:data:`MAX_SIZE` characters) reaches with its best window,
+    but at least ``block``. A record's ``z`` is its best window's, so this is read off the same rows.
+
     ``per_source`` holds every real clean source of at least :data:`PER_SOURCE_MIN` texts to the budget on its
     own (the highest of their thresholds): stricter than the pooled rule wherever one genre's clean texts sit
     higher than the rest, and reported beside it, not shipped."""
@@ -270,12 +275,14 @@ def _scored_train(records: cf.Records, folds: Sequence[fl.Fold]) -> tuple[cf.Rec
 
 def _rule(rows: cf.Records, scores: np.ndarray, clean: np.ndarray, *, per_source: bool) -> dict:
     groups = _clean_groups(rows.source, clean) if per_source else [clean]
-    out: dict = {"review": {}, "block": {}, "recall_at_review": {}, "recall_at_block": {}}
+    out: dict = {"review": {}, "block": {}, "window_block": {}, "recall_at_review": {}, "recall_at_block": {}}
+    long_clean = clean & (rows.length > MAX_SIZE)
     for j, c in enumerate(cf.HARM):
         review = max([REVIEW_FLOOR] + [_lowest(scores[g, j], REVIEW_BUDGET) for g in groups])
         block = max([review, BLOCK_FLOOR] + [_lowest(scores[g, j], BLOCK_BUDGET) for g in groups])
         pos = rows.gold == c
         out["review"][c], out["block"][c] = review, block
+        out["window_block"][c] = max(block, _lowest(scores[long_clean, j], 0.0)) if long_clean.any() else block
         out["recall_at_review"][c] = round(float((scores[pos, j] >= review).mean()), 4) if pos.any() else None
         out["recall_at_block"][c] = round(float((scores[pos, j] >= block).mean()), 4) if pos.any() else None
     return out
@@ -371,7 +378,7 @@ def to_markdown(result: dict) -> str:
              "| intercept | " + " | ".join(f"{v:.3f}" for v in cal["intercept"]) + " |", "",
              "### Thresholds", "| | " + " | ".join(cf.HARM) + " |", "|---" * (len(cf.HARM) + 1) + "|"]
     t = result["thresholds_rule"]
-    for key in ("review", "block", "recall_at_review", "recall_at_block"):
+    for key in ("review", "block", "window_block", "recall_at_review", "recall_at_block"):
         parts.append(f"| {key} | " + " | ".join(str(t[key][c]) for c in cf.HARM) + " |")
     t = result.get("thresholds_rule_per_source")
     for key in ("review", "block", "recall_at_review", "recall_at_block") if t else ():

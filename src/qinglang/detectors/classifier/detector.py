@@ -1,8 +1,13 @@
 """The ``classifier`` detector: calibrated per-class scores from the shipped hashed-n-gram model.
 
-Signals: one per harm class whose score reaches ``floor``; label = category, score = calibrated probability,
+Signals: one per harm class whose score reaches ``floor``; label = category, score = the calibrated probability
+that two overlapping windows agree on (``scoring.agreeing_max``; for a text scored whole, its one window's),
 evidence = the highest-scoring windows (``text_span`` with ORIGINAL offsets and ``window_score``), and
 ``attrs["scores"]`` holds all six class scores. Review/block thresholds live in the policy, not here.
+
+Window signal: where one window of a long text scores higher than any two windows agree on, one more signal per
+such class, ``window/<class>``, whose score is that window's (evidence: the same windows). The policy reviews
+on it and never blocks on it alone: one odd line in a chapter goes to a person, with the line shown.
 
 Context signal: for an item whose longest field has at least ``context_min_chars`` characters, one more signal,
 ``context/clean``, whose score is how clean the classifier reads the whole item (one minus its highest harm
@@ -29,7 +34,7 @@ class ClassifierConfig(DetectorConfig):
 
 class ClassifierDetector(Detector):
     name = "classifier"
-    version = "1.1"
+    version = "1.2"
     config_class = ClassifierConfig
 
     def load(self) -> None:
@@ -48,18 +53,20 @@ class ClassifierDetector(Detector):
         results = dict(zip(names, score_texts(self.model, [content.fields[f] for f in names]), strict=True))
         scores = {c: max(r.scores[c] for r in results.values()) for c in self.model.classes}
         scores["none"] = min(r.scores["none"] for r in results.values())
-        signals = [
-            self._signal(label, scores, results, content)
-            for label in HARM
-            if scores.get(label, 0.0) >= self.config.floor
-        ]
+        agreed = {c: max(r.agreed[c] for r in results.values()) for c in HARM if c in scores}
+        floor = self.config.floor
+        signals = [self._signal(label, agreed[label], label, scores, results, content)
+                   for label in agreed if agreed[label] >= floor]
+        signals += [self._signal(label, scores[label], f"window/{label}", scores, results, content)
+                    for label in agreed if scores[label] >= floor and scores[label] > agreed[label]]
         longest = max(len(content.fields[f]) for f in names)
         if longest >= self.config.context_min_chars:
             clean = round(1.0 - max(scores.get(c, 0.0) for c in HARM), 4)
             signals.append(Signal(self.name, "context/clean", clean, attrs={"chars": longest}))
         return signals
 
-    def _signal(self, label: str, scores: dict, results: dict, content: PreparedContent) -> Signal:
+    def _signal(self, label: str, score: float, name: str, scores: dict, results: dict,
+                content: PreparedContent) -> Signal:
         k = self.config.max_evidence
         ranked = sorted(  # each field's best windows, then the best of those
             ((w.scores[label], name, w) for name, r in results.items() for w in r.top_windows(label, k)),
@@ -78,4 +85,4 @@ class ClassifierDetector(Detector):
             for score, name, w in ranked
         )
         rounded = {c: round(v, 4) for c, v in scores.items()}
-        return Signal(self.name, label, round(scores[label], 4), evidence, attrs={"scores": rounded})
+        return Signal(self.name, name, round(score, 4), evidence, attrs={"scores": rounded})

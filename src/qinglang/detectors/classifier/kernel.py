@@ -166,8 +166,18 @@ def line_ends(original: str, origin: Sequence[int]) -> np.ndarray:
     return np.searchsorted(breaks, after, side="left") > np.searchsorted(breaks, here, side="right")
 
 
+def agreeing_max(spans: Sequence[tuple[int, int]], values: np.ndarray) -> np.ndarray:
+    """Per column of ``values`` (rows = windows), the highest value two overlapping windows both reach
+    (:func:`~qinglang.detectors.classifier.scoring.agreeing_max` states it), in one compiled pass."""
+    bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    out = np.empty(values.shape[1], dtype=np.float64)
+    _kernel("agreeing_max")(bounds[:, 0].copy(), bounds[:, 1].copy(), np.ascontiguousarray(values, np.float64), out)
+    return out
+
+
 def warm_up(spec: FeatureSpec, weights: np.ndarray) -> None:
     """Compile (or load from the disk cache) the loops for these argument types, at model load."""
     product(blocks(["预热😀", "ab"], spec), weights, 2)
     text = "预热。" * 200
     window_spans(text, array("i", range(len(text) + 1)), 200, 300, 60)
+    agreeing_max(((0, 2), (1, 3)), np.zeros((2, 6)))

@@ -315,3 +315,33 @@ def window_spans(codes, classes, size, max_size, short, origin, line_end):
                 break
             i = j if overlap and j > i else j + 1
     return out[:m]
+
+
+@jit
+def agreeing_max(starts, ends, values, out):
+    """``out[c]`` = the highest ``min(values[i, c], values[j, c])`` over the windows ``i != j`` that share a
+    character (``[starts, ends)`` spans), a window that overlaps none paired with itself
+    (:func:`~qinglang.detectors.classifier.scoring.agreeing_max`). Windows sorted by start: the partners of a
+    window are the ones after it that start before it ends."""
+    n, k = values.shape
+    order = np.argsort(starts)
+    alone = np.ones(n, dtype=np.bool_)
+    for c in range(k):
+        out[c] = -np.inf
+    for a in range(n):
+        i = order[a]
+        b = a + 1
+        while b < n and starts[order[b]] < ends[i]:
+            j = order[b]
+            alone[i] = False
+            alone[j] = False
+            for c in range(k):
+                v = min(values[i, c], values[j, c])
+                if v > out[c]:
+                    out[c] = v
+            b += 1
+    for i in range(n):
+        if alone[i]:
+            for c in range(k):
+                if values[i, c] > out[c]:
+                    out[c] = values[i, c]

@@ -1,4 +1,13 @@
-"""Score a text of any length: window it, score every window, aggregate per class (max over windows)."""
+"""Score a text of any length: window it, score every window, aggregate per class.
+
+A text scored whole is one window and its scores are the document's. A longer text is many windows at two
+scales (paragraphs and sentences, :mod:`~qinglang.detectors.classifier.windows`) and gets two aggregates per
+class: ``scores``, the highest window (one vulgar line inside clean prose is found), and ``agreed``, the highest
+score that **two overlapping windows agree on** (:func:`agreeing_max`). A vulgar paragraph is scored high by its
+paragraph window and by the sentence windows inside it; a chapter's noise (one odd short line that the paragraph
+around it reads as clean) is high in one window only. The policy reviews on ``scores`` and blocks on ``agreed``,
+or on one window alone only beyond what any clean long text reaches (``thresholds.classifier.window_block``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qinglang.detectors.classifier import kernel
 from qinglang.detectors.classifier.linear import LinearModel
 from qinglang.detectors.classifier.windows import prepared_windows
 
@@ -20,7 +30,9 @@ class WindowScore:
 
 @dataclass(frozen=True, slots=True)
 class TextScore:
-    """Per-class document scores plus every window's scores (offsets into the ORIGINAL text).
+    """Per-class document scores (``scores``: highest window; ``agreed``: highest that two overlapping windows
+    reach, equal to ``scores`` for a text scored whole) plus every window's scores (offsets into the ORIGINAL
+    text).
 
     ``probs`` holds one row per window (columns in ``classes`` order); :attr:`windows` turns them into
     :class:`WindowScore` objects only when asked, since most texts need just the document scores.
@@ -30,6 +42,7 @@ class TextScore:
     classes: tuple[str, ...]
     spans: tuple[tuple[int, int], ...]
     probs: np.ndarray
+    agreed: dict[str, float]
 
     @property
     def category(self) -> str:
@@ -49,10 +62,31 @@ class TextScore:
         return [self.window(i) for i in np.argsort(-column, kind="stable")[:k]]
 
 
+def agreeing_max(values: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Per column, the highest value two overlapping windows both reach: ``max min(v_i, v_j)`` over the pairs of
+    windows ``i != j`` that share a character. A window that overlaps no other (a single window, or a long
+    sentence that is a window of its own) stands alone and is paired with itself.
+
+    Any monotone map of the values (a text's length calibration) commutes with it, so it can be taken on raw
+    log-odds or on calibrated scores alike. Computed in one compiled pass over the windows sorted by start (the
+    partners of a window are the ones after it that start before it ends; ``kernel.agreeing_max``).
+    """
+    if len(spans) <= 1:
+        return values.max(axis=0) if len(spans) else np.zeros(values.shape[1:], values.dtype)
+    return kernel.agreeing_max(spans, values)
+
+
 def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none") -> dict[str, float]:
     """Harm classes take their max over windows; ``none`` takes its min (the least clean window)."""
     top, bottom = probs.max(axis=0), probs.min(axis=0)
     return {c: float(bottom[j] if c == none_label else top[j]) for j, c in enumerate(classes)}
+
+
+def agreed(probs: np.ndarray, spans: Sequence[tuple[int, int]], classes: Sequence[str],
+           none_label: str = "none") -> dict[str, float]:
+    """Each harm class's score that two overlapping windows agree on (:func:`agreeing_max`)."""
+    harm = [j for j, c in enumerate(classes) if c != none_label]
+    return {classes[j]: float(v) for j, v in zip(harm, agreeing_max(probs[:, harm], spans), strict=True)}
 
 
 def window_logits(model: LinearModel, texts: Sequence[str]) -> list[np.ndarray]:
@@ -77,7 +111,8 @@ def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
     out = []
     for text, (spans, logits) in zip(texts, _scored_windows(model, texts), strict=True):
         block = model.window_scores(logits, len(text))
-        out.append(TextScore(aggregate(block, model.classes), model.classes, spans, block))
+        out.append(TextScore(aggregate(block, model.classes), model.classes, spans, block,
+                             agreed(block, spans, model.classes)))
     return out
 
 
