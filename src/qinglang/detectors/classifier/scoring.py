@@ -30,9 +30,9 @@ class WindowScore:
 
 @dataclass(frozen=True, slots=True)
 class TextScore:
-    """Per-class document scores (``scores``: highest window; ``agreed``: highest that two overlapping windows
-    reach, equal to ``scores`` for a text scored whole) plus every window's scores (offsets into the ORIGINAL
-    text).
+    """Per-class document scores (``scores``: highest window; ``agreed``: per harm class, the highest that two
+    overlapping windows reach; for a text scored whole, ``scores`` itself) plus every window's scores (offsets
+    into the ORIGINAL text).
 
     ``probs`` holds one row per window (columns in ``classes`` order); :attr:`windows` turns them into
     :class:`WindowScore` objects only when asked, since most texts need just the document scores.
@@ -84,9 +84,10 @@ def aggregate(probs: np.ndarray, classes: Sequence[str], none_label: str = "none
 
 def agreed(probs: np.ndarray, spans: Sequence[tuple[int, int]], classes: Sequence[str],
            none_label: str = "none") -> dict[str, float]:
-    """Each harm class's score that two overlapping windows agree on (:func:`agreeing_max`)."""
-    harm = [j for j, c in enumerate(classes) if c != none_label]
-    return {classes[j]: float(v) for j, v in zip(harm, agreeing_max(probs[:, harm], spans), strict=True)}
+    """Each harm class's score that two overlapping windows agree on (:func:`agreeing_max`); the ``none`` column
+    is left out."""
+    values = agreeing_max(probs, spans)
+    return {c: float(v) for c, v in zip(classes, values, strict=True) if c != none_label}
 
 
 def window_logits(model: LinearModel, texts: Sequence[str]) -> list[np.ndarray]:
@@ -111,8 +112,9 @@ def score_texts(model: LinearModel, texts: Sequence[str]) -> list[TextScore]:
     out = []
     for text, (spans, logits) in zip(texts, _scored_windows(model, texts), strict=True):
         block = model.window_scores(logits, len(text))
-        out.append(TextScore(aggregate(block, model.classes), model.classes, spans, block,
-                             agreed(block, spans, model.classes)))
+        scores = aggregate(block, model.classes)
+        together = agreed(block, spans, model.classes) if len(spans) > 1 else scores  # one window: its own
+        out.append(TextScore(scores, model.classes, spans, block, together))
     return out
 
 
