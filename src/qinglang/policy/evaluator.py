@@ -2,7 +2,8 @@
 
 Rules are evaluated in file order. The verdict is the highest verdict of the fired rules (``verdict_at_least``
 sees the verdict reached by the rules before it). The category is the highest-scoring category among the fired
-rules' categories (ties: higher severity, then higher verdict, then taxonomy order).
+rules' categories (ties: higher severity, then higher verdict, then taxonomy order); a carrier rule's category
+counts only when no other categorised rule fired.
 """
 
 from __future__ import annotations
@@ -58,11 +59,14 @@ def _fire_rules(policy: Policy, signals, outcomes) -> tuple[Verdict, list[_Fired
 
 
 def _category(fired: Sequence[_Fired]) -> Category:
+    """The highest-scoring category of the fired rules that say what the text is about; a carrier rule's (a
+    handle, link or QR code: the way out, not the content) only when no such rule fired. A gambling post with a
+    QQ number is a gambling post; a bare handle next to a lure is drainage."""
+    named = [f for f in fired if f.rule.category is not None and f.rule.category != Category.NONE]
+    content = [f for f in named if not f.rule.carrier]
     best: tuple | None = None
-    for f in fired:
+    for f in content or named:
         cat = f.rule.category
-        if cat is None or cat == Category.NONE:
-            continue
         key = (f.score, f.severity, _RANK[f.rule.verdict], -_TAXONOMY_ORDER[cat])
         if best is None or key > best[0]:
             best = (key, cat)

@@ -25,7 +25,7 @@ RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LABEL = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
 TOP_KEYS = {"id", "version", "description", "thresholds", "on_detector_failure", "rules"}
 RULE_KEYS = {"id", "description", "when", "then"}
-THEN_KEYS = {"verdict", "category", "label"}
+THEN_KEYS = {"verdict", "category", "label", "carrier"}
 VERDICTS = ", ".join(v.value for v in Verdict)
 CATEGORIES = ", ".join(c.value for c in Category)
 
@@ -86,7 +86,7 @@ def _enum(rep: _Reporter, node: yaml.Node, enum, choices: str, what: str):
         return None
 
 
-def _parse_then(rep: _Reporter, node: yaml.Node) -> tuple[Verdict | None, Category | None, str | None]:
+def _parse_then(rep: _Reporter, node: yaml.Node) -> tuple[Verdict | None, Category | None, str | None, bool]:
     then = _mapping(rep, node, THEN_KEYS, "'then'")
     if "verdict" not in then:
         rep.error(node, "'then' needs a verdict (pass, review or block)")
@@ -97,7 +97,15 @@ def _parse_then(rep: _Reporter, node: yaml.Node) -> tuple[Verdict | None, Catego
         label = str(scalar(then["label"][1]))
         if not LABEL.match(label):
             rep.error(then["label"][1], f"label {label!r} must look like 'porn' or 'illicit_ad/drainage'")
-    return verdict, category, label
+    carrier = False
+    if "carrier" in then:
+        carrier = scalar(then["carrier"][1])
+        if not isinstance(carrier, bool):
+            rep.error(then["carrier"][1], "'carrier' must be true or false")
+            carrier = False
+        elif carrier and category is None:
+            rep.error(then["carrier"][1], "a carrier rule needs a category to fall back on")
+    return verdict, category, label, carrier
 
 
 def _parse_rule(rep: _Reporter, node: yaml.Node, conditions: ConditionParser, seen: dict[str, int]) -> Rule | None:
@@ -114,11 +122,12 @@ def _parse_rule(rep: _Reporter, node: yaml.Node, conditions: ConditionParser, se
         rep.error(fields["id"][1], f"duplicate rule id {rule_id!r} (first defined on line {seen[rule_id]})")
     seen.setdefault(rule_id, _line(fields["id"][1]))
     when = conditions.parse(fields["when"][1]) if "when" in fields else None
-    verdict, category, label = _parse_then(rep, fields["then"][1]) if "then" in fields else (None, None, None)
+    verdict, category, label, carrier = (_parse_then(rep, fields["then"][1]) if "then" in fields
+                                         else (None, None, None, False))
     if when is None or verdict is None:
         return None
     description = str(scalar(fields["description"][1])) if "description" in fields else ""
-    return Rule(rule_id, when, verdict, category, label, description, _line(node))
+    return Rule(rule_id, when, verdict, category, label, description, _line(node), carrier)
 
 
 def _parse_document(rep: _Reporter, root: yaml.Node, loader: yaml.SafeLoader, known) -> Policy | None:

@@ -77,6 +77,9 @@ class Rule:
     label: str | None = None
     description: str = ""
     line: int = 0
+    # a carrier rule fires on the way to a destination (a handle, link or QR code), not on what the text is
+    # about: its category counts only when no other categorised rule fired (docs/policy.md, "Carriers")
+    carrier: bool = False
     # (detector, label) refs of which at least one must be among the signals for the rule to fire; None: no need
     triggers: frozenset[tuple[str, str]] | None = field(init=False, compare=False, repr=False, default=None)
     compiled: Any = field(init=False, compare=False, repr=False, default=None)  # see policy.compiled
@@ -87,7 +90,8 @@ class Rule:
     def __reduce__(self):
         """Pickled without its compiled condition (closures, which do not pickle): a policy sent to another
         process (a batch engine's worker) compiles its rules there on first use."""
-        return (Rule, (self.id, self.when, self.verdict, self.category, self.label, self.description, self.line))
+        return (Rule, (self.id, self.when, self.verdict, self.category, self.label, self.description, self.line,
+                       self.carrier))
 
 
 @dataclass(frozen=True, slots=True)
