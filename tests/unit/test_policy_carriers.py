@@ -14,9 +14,15 @@ POLICY_TEXT = """
 id: carriers
 version: "1"
 rules:
-  - id: handle-block
-    when: {signal: contacts.drainage/qq}
+  - id: handle-with-lure-block
+    when: [{signal: contacts.drainage/qq}, {signal: contacts.drainage/lure}]
     then: {verdict: block, category: illicit_ad, label: illicit_ad/drainage, carrier: true}
+  - id: handle-review
+    when: {signal: contacts.drainage/qq}
+    then: {verdict: review, category: illicit_ad, label: illicit_ad/drainage, carrier: true}
+  - id: gambling-block
+    when: {signal: classifier.gambling, min_score: 0.6}
+    then: {verdict: block, category: gambling, label: gambling}
   - id: gambling-review
     when: {signal: classifier.gambling, min_score: 0.3}
     then: {verdict: review, category: gambling, label: gambling}
@@ -40,22 +46,34 @@ def _decide(policy, *signals: Signal):
 
 
 QQ = Signal("contacts", "drainage/qq", 0.95, severity=2)
+LURE = Signal("contacts", "drainage/lure", 0.3, severity=1)
 
 
 def test_a_carrier_alone_gives_its_own_category():
     decision = _decide(_policy(), QQ)
-    assert decision.verdict is Verdict.BLOCK and decision.category.value == "illicit_ad"
+    assert decision.verdict is Verdict.REVIEW and decision.category.value == "illicit_ad"
 
 
 def test_what_the_text_is_about_outranks_a_higher_scoring_carrier():
     decision = _decide(_policy(), QQ, Signal("classifier", "gambling", 0.4))
     assert decision.category.value == "gambling"
-    assert decision.verdict is Verdict.BLOCK  # the carrier still decides the verdict
     assert {"illicit_ad/drainage", "gambling"} <= {label.label for label in decision.labels}
 
 
+def test_a_content_rule_as_strong_as_a_blocking_carrier_takes_the_category():
+    decision = _decide(_policy(), QQ, LURE, Signal("classifier", "gambling", 0.7))
+    assert decision.verdict is Verdict.BLOCK and decision.category.value == "gambling"
+
+
+def test_a_weaker_content_rule_leaves_a_blocking_carrier_its_category():
+    """A handle next to 看全集 blocks as drainage; a gambling score that only reaches review does not say what the
+    teaser is about."""
+    decision = _decide(_policy(), QQ, LURE, Signal("classifier", "gambling", 0.4))
+    assert decision.verdict is Verdict.BLOCK and decision.category.value == "illicit_ad"
+
+
 def test_among_content_rules_the_highest_score_wins_as_before():
-    decision = _decide(_policy(), QQ, Signal("classifier", "gambling", 0.4), Signal("classifier", "porn", 0.7))
+    decision = _decide(_policy(), QQ, Signal("classifier", "gambling", 0.4), Signal("classifier", "porn", 0.5))
     assert decision.category.value == "porn"
 
 
@@ -96,9 +114,9 @@ def test_the_shipped_policy_marks_every_drainage_rule_and_nothing_else_a_carrier
 
 def test_the_shipped_policy_files_a_gambling_ad_with_a_qq_number_as_gambling():
     policy = default_policy()
-    review = policy.thresholds["classifier"]["review"]["gambling"]
-    decision = _decide(policy, QQ, Signal("classifier", "gambling", review + 0.05))
-    assert decision.category.value == "gambling"
+    block = policy.thresholds["classifier"]["block"]["gambling"]
+    decision = _decide(policy, QQ, Signal("classifier", "gambling", block))
+    assert decision.verdict is Verdict.BLOCK and decision.category.value == "gambling"
     assert "illicit_ad/drainage" in {label.label for label in decision.labels}
 
 

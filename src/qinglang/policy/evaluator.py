@@ -3,7 +3,7 @@
 Rules are evaluated in file order. The verdict is the highest verdict of the fired rules (``verdict_at_least``
 sees the verdict reached by the rules before it). The category is the highest-scoring category among the fired
 rules' categories (ties: higher severity, then higher verdict, then taxonomy order); a carrier rule's category
-counts only when no other categorised rule fired.
+counts only when no other categorised rule fired at the carriers' verdict or higher.
 """
 
 from __future__ import annotations
@@ -59,13 +59,15 @@ def _fire_rules(policy: Policy, signals, outcomes) -> tuple[Verdict, list[_Fired
 
 
 def _category(fired: Sequence[_Fired]) -> Category:
-    """The highest-scoring category of the fired rules that say what the text is about; a carrier rule's (a
-    handle, link or QR code: the way out, not the content) only when no such rule fired. A gambling post with a
-    QQ number is a gambling post; a bare handle next to a lure is drainage."""
+    """The highest-scoring category of the fired rules that say what the text is about, at the verdict of the
+    carrier rules (a handle, link or QR code: the way out, not the content) or higher; the carriers' own only
+    when no such rule fired. A gambling post with a QQ number is a gambling post; a handle next to 看全集 that
+    blocks is drainage, whatever a review-level score says about the teaser."""
     named = [f for f in fired if f.rule.category is not None and f.rule.category != Category.NONE]
-    content = [f for f in named if not f.rule.carrier]
+    carried = max((_RANK[f.rule.verdict] for f in named if f.rule.carrier), default=0)
+    content = [f for f in named if not f.rule.carrier and _RANK[f.rule.verdict] >= carried]
     best: tuple | None = None
-    for f in content or named:
+    for f in content or [f for f in named if f.rule.carrier]:
         cat = f.rule.category
         key = (f.score, f.severity, _RANK[f.rule.verdict], -_TAXONOMY_ORDER[cat])
         if best is None or key > best[0]:

@@ -78,7 +78,8 @@ class Rule:
     description: str = ""
     line: int = 0
     # a carrier rule fires on the way to a destination (a handle, link or QR code), not on what the text is
-    # about: its category counts only when no other categorised rule fired (docs/policy.md, "Carriers")
+    # about: its category counts only when no other categorised rule fired at its verdict or higher
+    # (docs/policy.md, "Carriers")
     carrier: bool = False
     # (detector, label) refs of which at least one must be among the signals for the rule to fire; None: no need
     triggers: frozenset[tuple[str, str]] | None = field(init=False, compare=False, repr=False, default=None)
