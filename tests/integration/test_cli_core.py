@@ -140,3 +140,26 @@ def test_demo_rerun_on_an_existing_database_prints_fresh_working_credentials(tmp
             assert not signin.check_password(candidate, first[name]), name
             user = users.get_user_by_name(session, name)
             assert user.active and user.role == role, name
+
+
+def test_the_demo_queues_no_benign_article(tmp_path, monkeypatch):
+    """Through `qinglang demo` itself (accounts, grades and lists loaded, as a newcomer sees it), not only the
+    pipeline: the only content of the demo's benign set that a reviewer gets is the shop notice with its lone
+    WeChat handle."""
+    from sqlalchemy import select
+
+    from qinglang.config import DatabaseSettings, load_settings
+    from qinglang.services.runtime import Runtime
+    from qinglang.storage.db import transaction
+    from qinglang.storage.tables.review import Case
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["demo", "--no-serve"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    runtime = Runtime.from_settings(load_settings(database=DatabaseSettings(url="sqlite:///qinglang.db")))
+    with transaction(runtime.sessions) as session:
+        queued = set(session.scalars(select(Case.target_id).where(Case.target_kind == "content")))
+    benign = {"news-0001", "news-0002", "news-0004", "news-0005", "news-0006", "news-0007", "novel-xy-ch1",
+              "novel-xy-ch2"}
+    assert queued & benign == set()
+    assert "news-0003" in queued
