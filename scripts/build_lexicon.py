@@ -252,16 +252,20 @@ def drop_redundant(kept: list[tuple[Candidate, Stats]]) -> list[tuple[Candidate,
     return out
 
 
-def pinyin_variants(kept: list[tuple[Candidate, Stats]]) -> list[Candidate]:
+def spelled(term: str) -> str | None:
+    """The toneless pinyin of a 2-4 character Chinese term (彩票 -> caipiao), or None when it has none worth
+    matching (shorter than six letters)."""
     from pypinyin import Style, lazy_pinyin
 
-    out = []
-    for c, _ in kept:
-        if 2 <= len(c.term) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in c.term):
-            spelled = "".join(lazy_pinyin(c.term, style=Style.NORMAL))
-            if len(spelled) >= 6 and spelled.isascii():
-                out.append(replace(c, term=spelled, variant_of=f"pinyin:{c.term}"))
-    return out
+    if 2 <= len(term) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in term):
+        out = "".join(lazy_pinyin(term, style=Style.NORMAL))
+        if len(out) >= 6 and out.isascii():
+            return out
+    return None
+
+
+def pinyin_variants(kept: list[tuple[Candidate, Stats]]) -> list[Candidate]:
+    return [replace(c, term=s, variant_of=f"pinyin:{c.term}") for c, _ in kept if (s := spelled(c.term))]
 
 
 def severity(c: Candidate, s: Stats) -> int:
@@ -292,13 +296,17 @@ def write_tsv(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 
 def lexicon_rows(kept: list[tuple[Candidate, Stats]]) -> list[list[object]]:
-    """TSV rows; a pinyin variant is never graded above the term it spells."""
-    sev = {(c.term, c.category): severity(c, s) for c, s in kept if not c.variant_of}
+    """TSV rows; a pinyin variant is never graded above any term of its category spelled the same way (caipiao
+    is 彩票, a mild term, as well as the homophone 踩票)."""
+    lowest: dict[tuple[str, str], int] = {}
+    for c, s in kept:
+        if not c.variant_of and (key := spelled(c.term)):
+            lowest[key, c.category] = min(severity(c, s), lowest.get((key, c.category), 3))
     rows = []
     for c, s in kept:
         grade = severity(c, s)
         if c.variant_of:
-            grade = min(grade, sev.get((c.variant_of.split(":", 1)[1], c.category), grade))
+            grade = min(grade, lowest.get((c.term, c.category), grade))
         rows.append([c.term, c.category, c.sublabel, grade, c.source, c.licence, c.variant_of, s.clean, s.own])
     return sorted(rows, key=lambda r: (CATEGORIES.index(r[1]), r[2], r[0]))
 
