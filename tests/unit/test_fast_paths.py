@@ -15,7 +15,7 @@ from qinglang.pipeline.screener import freeze_loaded_heap
 
 TEXT = st.text(
     st.one_of(
-        st.sampled_from("0123456789１２３ａｂＺ｡．。点點丶·•.() [dot]<>{}abcXYZ色情微信ⅰ①㎏ﬁ"),
+        st.sampled_from("0123456789１２３ａｂＺ｡．。点點丶·•.() [dot]<>{}abcXYZ色情微信ⅰ①㎏ﬁ🅣🅞𝕩ⓒ➑⭕〇\u0f7c\u0301\xa0\u3000"),
         st.characters(codec="utf-8", exclude_categories=("Cs",)),
     ),
     max_size=80,
@@ -23,17 +23,19 @@ TEXT = st.text(
 
 
 def _reference_map(text: str) -> tuple[str, list[int]]:
-    """The per-character loop the translate table replaced."""
-    from qinglang.links.extract import _DOT_DISGUISES
+    """The per-character loop the translate table replaced: each character folded on its own (no cache), then
+    the spaced-out runs closed up."""
+    from qinglang.links.extract import _DOT_DISGUISES, _SPACED_RE, _fold_one
 
     out, index, pos = [], [], 0
 
     def fold_into(start: int, end: int) -> None:
         for i in range(start, end):
             ch = text[i]
-            folded = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
-            out.append(folded if len(folded) == 1 and folded.isascii() else ch)
-            index.append(i)
+            folded = _fold_one(ch) if ord(ch) > 127 else ch
+            if folded:
+                out.append(folded)
+                index.append(i)
 
     for m in _DOT_DISGUISES.finditer(text):
         fold_into(pos, m.start())
@@ -42,7 +44,10 @@ def _reference_map(text: str) -> tuple[str, list[int]]:
         pos = m.end()
     fold_into(pos, len(text))
     index.append(len(text))
-    return "".join(out), index
+    folded, drop = "".join(out), set()
+    for m in _SPACED_RE.finditer(folded):
+        drop |= {i for i in range(m.start(), m.end()) if folded[i].isspace()}
+    return "".join(c for i, c in enumerate(folded) if i not in drop), [x for i, x in enumerate(index) if i not in drop]
 
 
 @settings(max_examples=300, deadline=None)

@@ -151,3 +151,38 @@ def test_domain_signals_name_registrable_domains_for_the_register():
 
 def test_clean_text_has_no_link_signals():
     assert _signals(text="今天天气很好，我们去公园散步。版本1.2.3已发布。") == []
+
+
+def test_addresses_spelled_in_look_alikes_marks_and_spaces_are_found_in_the_original_text():
+    """Letters no NFKC folds (🅣🅞🅟), mathematical letters, Tibetan vowel signs hung on each character, and an
+    address spelled one character at a time: each is found, marked obfuscated, with its span as written."""
+    cases = {
+        "复制🔎🅢🅓🅦➑.🅣🅞🅟": ("sdw8.top", "🅢🅓🅦➑.🅣🅞🅟"),
+        "大吉大利 𝕙𝕪𝟝𝟜𝕨.𝕩𝕪𝕫 🥰": ("hy54w.xyz", "𝕙𝕪𝟝𝟜𝕨.𝕩𝕪𝕫"),
+        "9\u0f7c7\u0f7cd\u0f7c.\u0f7ct\u0f7co\u0f7cp 多多": ("97d.top", "9\u0f7c7\u0f7cd\u0f7c.\u0f7ct\u0f7co\u0f7cp"),
+        "路子：w f 7 3 m . t o p 来": ("wf73m.top", "w f 7 3 m . t o p"),
+        "绸站150aa。c⭕m": ("150aa.com", "150aa。c⭕m"),
+    }
+    for text, (url, raw) in cases.items():
+        found = extract_text_links(text)
+        assert [(f.url, text[f.start : f.end], f.obfuscated) for f in found] == [(url, raw, True)], text
+
+
+def test_spaced_letters_and_numerals_in_ordinary_text_are_not_links():
+    for text in ("I am a b c d e. ok", "A B C D E F", "二〇二〇年。中国", "🇨🇳 中国", "第 1 2 3 4 5 名", "é è ê"):
+        assert _urls(text) == [], text
+
+
+def test_a_link_on_a_gambling_suffix_gets_one_signal_with_every_such_link_as_evidence():
+    signals = _signals(text="新台子 abc.top 备用 x.vip/1 官网 example.com")
+    tld = [s for s in signals if s.label == "link/gambling_tld"]
+    assert len(tld) == 1 and tld[0].attrs["tld"] == "top" and tld[0].attrs["links"] == 2
+    assert [ev.text for ev in tld[0].evidence] == ["abc.top", "x.vip/1"]
+    assert not [s for s in _signals(text="官网 example.com") if s.label == "link/gambling_tld"]
+
+
+def test_the_gambling_suffixes_are_configurable():
+    item = ContentItem(id="c1", text="看 abc.top")
+    detector = LinksDetector({"gambling_tlds": ["bet"]})
+    signals = detector.detect(PreparedContent(item, {"text": item.text}))
+    assert not [s for s in signals if s.label == "link/gambling_tld"]

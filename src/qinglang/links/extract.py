@@ -28,11 +28,27 @@ _DOT_DISGUISES = re.compile(r"\(dot\)|\[dot\]|\[\.\]|\(\.\)|\{\.\}|<dot>|\s+dot\
 
 
 _ALNUM = r"A-Za-z0-9\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A"
-# A disguised dot between two Latin letters or digits, or any full-width Latin letter or digit: only then is the
-# slower character-by-character folding worth doing (most Chinese text has neither).
+# Letters and digits in disguise: full-width forms, circled and parenthesised letters and digits (ⓒ ⑻ ➑),
+# mathematical alphanumerics (𝕩𝕪𝕫), squared and negative letters (🅣🅞🅟), and the circles written for o (c⭕m)
+_LOOK_ALIKES = "\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\u2460-\u24FF\u2776-\u2793\U0001D400-\U0001D7FF\U0001F100-\U0001F1E5\u2B55\u3007"
+# Combining marks hung on the letters of an address to break it up (9ོ7ོdོ.ོtོoོpོ)
+_MARKS = "\u0300-\u036F\u0483-\u0489\u0591-\u05BD\u0610-\u061A\u064B-\u065F\u0F71-\u0F84\u20D0-\u20FF\uFE20-\uFE2F"
+# An address spelled out one character at a time with spaces between (w f 7 3 m . t o p)
+_SPACED_RE = re.compile(r"(?<![A-Za-z0-9.])[A-Za-z0-9.](?:[ \t\u3000\xa0]+[A-Za-z0-9.](?![A-Za-z0-9.])){4,}")
+# A disguised dot between two Latin letters or digits, a look-alike, a mark on a Latin letter or digit, or a run of
+# spaced single characters: only then is the slower character-by-character folding worth doing (most Chinese text
+# has none of these).
+# Every alternative starts with a Latin letter, digit, dot or look-alike; the lookahead rejects any other position
+# before the alternatives are tried, which keeps the check about as fast as the dot-only one it extends.
 _MAYBE_DISGUISED = re.compile(
-    rf"[{_ALNUM}](?:{_DOT_DISGUISES.pattern})[{_ALNUM}]|[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]", re.IGNORECASE
+    rf"(?=[{_ALNUM}.{_LOOK_ALIKES}])(?:[{_ALNUM}](?:{_DOT_DISGUISES.pattern})[{_ALNUM}]|[{_LOOK_ALIKES}]"
+    rf"|[A-Za-z0-9.][{_MARKS}]|{_SPACED_RE.pattern})",
+    re.IGNORECASE,
 )
+_LATIN_NAME = re.compile(r"LATIN (?:CAPITAL|SMALL) LETTER ([A-Z])$")
+_DIGIT_NAME = re.compile(r"DIGIT (ZERO|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE)$")
+_DIGITS = {w: str(i) for i, w in enumerate("ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE".split())}
+_CIRCLES_FOR_O = {"\u2B55": "o", "\u3007": "o"}  # ⭕ 〇
 
 
 def _may_be_disguised(text: str) -> bool:
@@ -52,33 +68,70 @@ class FoundLink:
 
 class _WidthFold(dict):
     """``str.translate`` table: a non-ASCII character whose NFKC form is one ASCII character (full-width Latin
-    letters and digits, ｡ and the like) maps to that character, any other to itself. Filled as characters are met,
-    so each distinct character is normalised once per process, not once per occurrence."""
+    letters and digits, ｡ and the like) maps to that character; a letter or digit in disguise that NFKC leaves
+    alone (🅣, ➑) maps to the one its Unicode name spells; ⭕ and 〇 map to o; a combining mark to nothing; any
+    other character to itself. Filled as characters are met, so each distinct character is normalised once per
+    process, not once per occurrence."""
 
     def __missing__(self, code: int) -> str:
-        char = chr(code)
-        folded = unicodedata.normalize("NFKC", char) if code > 127 else char
-        self[code] = value = folded if len(folded) == 1 and folded.isascii() else char
+        self[code] = value = _fold_one(chr(code)) if code > 127 else chr(code)
         return value
+
+
+def _fold_one(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    if len(folded) == 1 and folded.isascii():
+        return folded
+    if char in _CIRCLES_FOR_O:
+        return _CIRCLES_FOR_O[char]
+    if unicodedata.category(char) in ("Mn", "Me"):
+        return ""
+    name = unicodedata.name(char, "")
+    if (m := _LATIN_NAME.search(name)) and not name.startswith("REGIONAL INDICATOR"):
+        return m.group(1).lower()
+    if m := _DIGIT_NAME.search(name):
+        return _DIGITS[m.group(1)]
+    return char
 
 
 _WIDTH_FOLD = _WidthFold()
 
 
 def _normalised_with_map(text: str) -> tuple[str, list[int]]:
-    """Fold width (NFKC per character) and disguised dots to '.', keeping an index map to the original."""
+    """Fold look-alikes (see ``_WidthFold``), drop combining marks, turn disguised dots into '.' and close up an
+    address spelled with spaces, keeping an index map to the original: ``index[i]`` is where the i-th character
+    of the result came from (one extra entry for the end)."""
     out: list[str] = []
     index: list[int] = []
     pos = 0
     for m in _DOT_DISGUISES.finditer(text):
-        out.append(text[pos : m.start()].translate(_WIDTH_FOLD))  # one character to one: offsets unchanged
-        index.extend(range(pos, m.start()))
+        _fold_into(text, pos, m.start(), out, index)
         out.append(".")
         index.append(m.start())
         pos = m.end()
-    out.append(text[pos:].translate(_WIDTH_FOLD))
-    index.extend(range(pos, len(text) + 1))
-    return "".join(out), index
+    _fold_into(text, pos, len(text), out, index)
+    index.append(len(text))
+    folded = "".join(out)
+    if not _SPACED_RE.search(folded):
+        return folded, index
+    keep = [True] * len(folded)
+    for m in _SPACED_RE.finditer(folded):
+        for i in range(m.start(), m.end()):
+            keep[i] = not folded[i].isspace()
+    return "".join(c for c, k in zip(folded, keep) if k), [i for i, k in zip(index, [*keep, True]) if k]
+
+
+def _fold_into(text: str, start: int, stop: int, out: list[str], index: list[int]) -> None:
+    """Append the fold of ``text[start:stop]`` to ``out`` and where each character came from to ``index``."""
+    folded = text[start:stop].translate(_WIDTH_FOLD)
+    if len(folded) == stop - start:  # one character to one (nothing dropped): offsets unchanged
+        out.append(folded)
+        index.extend(range(start, stop))
+        return
+    for i in range(start, stop):
+        if char := text[i].translate(_WIDTH_FOLD):
+            out.append(char)
+            index.append(i)
 
 
 _UPPER_TLDS_OK = frozenset({"COM", "CN", "NET", "ORG", "TOP", "VIP", "CC", "XYZ"})

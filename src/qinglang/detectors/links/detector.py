@@ -26,6 +26,9 @@ class LinksConfig(DetectorConfig):
     builtin_known_bad: bool = True  # match hosts against the shipped known-bad domain list
     known_bad_domains: list[str] = []  # extra known-bad hosts
     domain_signals: bool = True  # one link/domain signal per registrable domain (for the domain register)
+    # domain suffixes that gambling sites use ("诱导点击的博彩网址 ... 如 .top 和 .vip", the published category
+    # definitions in chineseharm_bench/knowledge.py): a link on one is reported as link/gambling_tld
+    gambling_tlds: list[str] = ["top", "vip"]
 
 
 @dataclass(slots=True)
@@ -38,12 +41,13 @@ class _Link:
 
 class LinksDetector(Detector):
     name: ClassVar[str] = "links"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     config_class: ClassVar[type[LinksConfig]] = LinksConfig
 
     def load(self) -> None:
         base = builtin_known_bad() if self.config.builtin_known_bad else frozenset()
         self._known_bad = base | {d.strip().lower().strip(".") for d in self.config.known_bad_domains}
+        self._gambling_tlds = frozenset(t.strip().lower().strip(".") for t in self.config.gambling_tlds)
         self._loaded = True
 
     def detect(self, content: PreparedContent) -> list[Signal]:
@@ -51,7 +55,19 @@ class LinksDetector(Detector):
         links = collect_links(content)
         signals = [self._link_signal(link, content) for link in links.values()]
         signals.extend(self._domain_signals(links))
+        signals.extend(self._gambling_tld_signal(links))
         return signals
+
+    def _gambling_tld_signal(self, links: dict[str, _Link]) -> list[Signal]:
+        """One ``link/gambling_tld`` signal for the links whose host ends in a gambling suffix, with each as
+        evidence; none when there is no such link."""
+        hits = [link for link in links.values() if host_of(link.url).rsplit(".", 1)[-1] in self._gambling_tlds]
+        if not hits:
+            return []
+        first = host_of(hits[0].url)
+        attrs = {"target_kind": "domain", "target": registrable_domain(first), "host": first, "url": hits[0].url,
+                 "tld": first.rsplit(".", 1)[-1], "links": len(hits)}
+        return [Signal(self.name, "link/gambling_tld", 0.5, tuple(ev for h in hits for ev in h.evidence[:1]), 1, attrs)]
 
     def _link_signal(self, link: _Link, content: PreparedContent) -> Signal:
         kind = classify_url(link.url)
