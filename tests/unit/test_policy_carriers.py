@@ -124,3 +124,19 @@ def test_the_shipped_policy_still_calls_a_bare_handle_with_a_lure_drainage():
     policy = default_policy()
     decision = _decide(policy, QQ, Signal("contacts", "drainage/lure", 0.3, severity=1))
     assert decision.verdict is Verdict.BLOCK and decision.category.value == "illicit_ad"
+
+
+GAMBLING_TLD = Signal("links", "link/gambling_tld", 0.5, severity=1)
+
+
+def test_the_shipped_policy_files_a_link_on_a_gambling_suffix_as_gambling():
+    """knowledge.py: gambling sites use .top and .vip; a plain link there goes to a person as gambling."""
+    decision = _decide(default_policy(), Signal("links", "link/url", 0.5, severity=1), GAMBLING_TLD)
+    assert decision.verdict is Verdict.REVIEW and decision.category.value == "gambling"
+    assert "links-gambling-tld-review" in decision.rules
+
+
+def test_a_gambling_suffix_beside_a_handle_and_lure_stays_drainage():
+    decision = _decide(default_policy(), QQ, LURE, GAMBLING_TLD)
+    assert decision.verdict is Verdict.BLOCK and decision.category.value == "illicit_ad"
+
