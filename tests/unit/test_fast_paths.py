@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import unicodedata
 
 import pytest
 from hypothesis import given, settings

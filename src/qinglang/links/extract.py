@@ -118,7 +118,8 @@ def _normalised_with_map(text: str) -> tuple[str, list[int]]:
     for m in _SPACED_RE.finditer(folded):
         for i in range(m.start(), m.end()):
             keep[i] = not folded[i].isspace()
-    return "".join(c for c, k in zip(folded, keep) if k), [i for i, k in zip(index, [*keep, True]) if k]
+    text_kept = "".join(c for c, k in zip(folded, keep, strict=True) if k)
+    return text_kept, [i for i, k in zip(index, [*keep, True], strict=True) if k]
 
 
 def _fold_into(text: str, start: int, stop: int, out: list[str], index: list[int]) -> None:
