@@ -100,28 +100,6 @@ def run_fold(fold: fl.Fold, raw: dict[str, list[ds.Example]], params: TrainParam
     return folder
 
 
-def rescore_inserted(fold: fl.Fold, raw: dict[str, list[ds.Example]], work: Path) -> None:
-    """Recompute only the inserted texts' records of a cached fold (after a change to how they are built)."""
-    folder = work / fold.name
-    with np.load(folder / "records.npz", allow_pickle=False) as a:
-        old = Records(*(a[f] for f in Records.__dataclass_fields__))
-    kept = old.where(~np.char.startswith(old.source, "inserted:"))
-    rows = fl.inserted_rows(fl.scored_rows(fold, raw))
-    model = load_model(folder)
-    texts = [t for _, _, t, _ in rows]
-    new = Records(
-        fold=np.array([fold.name] * len(rows), dtype="U32"),
-        source=np.array([r[0] for r in rows], dtype="U48"),
-        index=np.arange(len(rows), dtype=np.int64),
-        split=np.array([r[1] for r in rows], dtype="U5"),
-        gold=np.array([r[3] for r in rows], dtype="U12"),
-        length=np.array([len(t) for t in texts], dtype=np.int64),
-        z=_score(model, texts) if texts else np.zeros((0, len(HARM)), np.float32),
-    )
-    both = Records.concat([kept, new])
-    np.savez_compressed(folder / "records.npz", **{f: getattr(both, f) for f in Records.__dataclass_fields__})
-
-
 def _run_named(args: tuple[str, TrainParams, str]) -> str:
     name, params, work = args
     fold = next(f for f in fl.plan(list(_RAW)) if f.name == name)
