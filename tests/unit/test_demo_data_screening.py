@@ -6,11 +6,11 @@ from importlib import resources
 import pytest
 
 from qinglang.config import ScreeningSettings
+from qinglang.demo_data import BENIGN_CONTENT_IDS
 from qinglang.domain import ContentItem
 from qinglang.pipeline import Screener
 
-BENIGN = ("news-0001", "news-0002", "news-0004", "news-0005", "news-0006", "news-0007", "novel-xy-ch1",
-          "novel-xy-ch2")
+BENIGN = sorted(BENIGN_CONTENT_IDS)
 VIOLATING = ("story-0001", "story-0002", "fuli-0001", "fuli-0002")
 
 
