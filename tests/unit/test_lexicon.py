@@ -39,6 +39,14 @@ def test_disguised_gambling_term_is_found_with_its_original_span(detector):
     assert ev.detail["source"]
 
 
+def test_a_struck_through_term_is_found_and_its_evidence_keeps_the_marks(detector):
+    text = "来玩百\u0336家\u0336乐\u0336，稳赢"
+    [signal] = [s for s in _detect(detector, text) if s.label == "gambling"]
+    ev = signal.evidence[0]
+    assert ev.detail["term"] == "百家乐"
+    assert text[ev.start:ev.end] == ev.text and ev.text.startswith("百\u0336") and "乐" in ev.text
+
+
 def test_traditional_and_spaced_porn_term_maps_back(detector):
     text = "今晚視頻裸 聊嗎"
     signals = _detect(detector, text)

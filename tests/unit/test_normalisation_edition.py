@@ -21,6 +21,20 @@ SAMPLES = {
         ("з\u200bа 色😀情", "зa 色情"),  # invisible characters, a homoglyph, an emoji between characters
         ("⑴❶０ ⓐ", "110 a"),  # enclosed digits and letters
     ],
+    2: [  # edition 1's samples are unchanged; these are what edition 2 adds
+        ("色*情 小说", "色情小说"),
+        ("加我薇信：ｑｌｔｅａｍ８８", "加我薇信:qlteam88"),
+        ("裏面為綫", "里面为线"),
+        ("一三八零零一三八零零零", "13800138000"),
+        ("啪啪啪啪好色色色情", "啪啪好色色情"),
+        ("Ｖ❤：ａｂｃ１２３", "v❤:abc123"),
+        ("з\u200bа 色😀情", "зa 色情"),
+        ("⑴❶０ ⓐ", "110 a"),
+        ("色\u0336情̶视\u0335频 s̶e̶x̶", "色情视频 sex"),  # strike-through and other decorating combining marks
+        ("加🅥🅧 🅢🅔🅧", "加vx sex"),  # negative circled and squared letters
+        ("1\ufe0f\u20e35\ufe0f\u20e3 色\u20dd情", "1\u20e35\u20e3 色情"),  # keycaps stay; a circle between characters goes
+        ("色\U000e0041\U000e0042情", "色情"),  # tag characters (invisible ASCII)
+    ],
 }
 
 

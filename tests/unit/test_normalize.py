@@ -47,6 +47,34 @@ def test_long_runs_of_one_character_collapse_to_two():
     assert normalize_text("88888888") == "88888888"
 
 
+_DECORATIONS = st.sampled_from(["\u0336", "\u0335", "\u0338", "\u0301\u0316\u0359", "\u20d2", "\ufe0f", "\U000e0041"])
+
+
+@settings(max_examples=200)
+@given(st.text(st.sampled_from(list("色情视频加微信看片sex")), min_size=1, max_size=12), st.data())
+def test_decorating_marks_fold_away_and_spans_keep_them(plain, data):
+    """Strike-through, slash overlays, zalgo stacks, variation selectors and tag characters after any character
+    are deleted, and a span of the plain text maps back to the decorated original, marks included."""
+    marks = data.draw(st.lists(_DECORATIONS, min_size=len(plain), max_size=len(plain)))
+    decorated = "".join(ch + mark for ch, mark in zip(plain, marks, strict=True))
+    n = normalize(decorated)
+    assert n.text == normalize_text(plain)
+    assert n.original_span(0, len(n.text))[0] == 0
+
+
+def test_enclosing_marks_are_noise_between_chinese_characters_and_symbols_elsewhere():
+    assert normalize_text("色\u20dd情\u20dd视\u20de频") == "色情视频"
+    assert normalize_text("1\ufe0f\u20e3号") == "1\u20e3号"  # a keycap digit stays a symbol the classifier reads
+
+
+def test_negative_circled_and_squared_letters_fold_to_latin():
+    assert normalize_text("加🅥🅧：🅐🅑🅒 🅰🅱🅲") == "加vx:abc abc"
+
+
+def test_a_precomposed_accent_is_a_letter_not_decoration():
+    assert normalize_text("nǐ hǎo café") == "nǐ hǎo café"
+
+
 def test_spans_map_back_to_the_disguised_original():
     original = "快来看色 * 情视频"
     n = normalize(original)

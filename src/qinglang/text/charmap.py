@@ -40,15 +40,26 @@ _LETTER_FORMS: dict[str, str] = dict(
     )
 )
 _LETTER_FORMS.update({"➕": "+", "✚": "+", "∨": "v"})
+for _base in (0x1F150, 0x1F170):  # 🅐..🅩 negative circled, 🅰..🆉 negative squared (NFKC leaves both alone)
+    _LETTER_FORMS.update({chr(_base + _i): chr(0x61 + _i) for _i in range(26)})
+
+# Combining marks that decorate rather than spell: strike-through and slash overlays, zalgo stacks (色̶情, s̶e̶x̶),
+# half marks. Only non-spacing marks (Mn): the enclosing ones (Me: keycap 1⃣, circle 色⃝) stay, since a keycap
+# digit is a symbol the classifier reads; between two Chinese characters the normaliser drops them as noise.
+# A precomposed letter (é, ǎ) is one character and keeps its accent.
+_DECORATION_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
 
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 _EXTRA_RANGES = ((0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF))  # math alphanumerics, enclosed alphanumerics
 
 
 def _is_dropped(ch: str) -> bool:
-    """Invisible characters that carry no text: format chars (zero-width, bidi) and variation selectors."""
+    """Characters that carry no text: format chars (zero-width, bidi, the tag characters U+E0020..E007F that
+    can smuggle invisible ASCII), variation selectors, and decorating non-spacing marks."""
     cp = ord(ch)
-    return unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+    if unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
+        return True
+    return unicodedata.category(ch) == "Mn" and any(lo <= cp <= hi for lo, hi in _DECORATION_RANGES)
 
 
 def _t2s_table() -> dict[str, str]:
@@ -75,7 +86,8 @@ def _codepoints():
     yield from range(0x80, 0x10000)
     for lo, hi in _EXTRA_RANGES:
         yield from range(lo, hi + 1)
-    yield from range(0xE0100, 0xE01F0)
+    yield from range(0xE0000, 0xE0080)  # tags
+    yield from range(0xE0100, 0xE01F0)  # variation selectors supplement
 
 
 @lru_cache(maxsize=1)

@@ -3,10 +3,11 @@
 Transforms, in order (each is recorded by name so evidence can explain a hit):
 
 1. ``fold`` — per character: NFKC (full-width, circled digits), lower case, traditional -> simplified,
-   digit and letter homoglyphs (❶ ⑴ ０ -> digits, Cyrillic/Greek look-alikes -> Latin), invisible
-   format characters (zero-width, bidi marks, variation selectors) deleted.
-2. ``strip_noise`` — separators, symbols and emoji *between two CJK characters* are dropped
-   (色*情, 色 情, 色.情, 色😀情 -> 色情). Sentence punctuation (，。！？；：、 and quotes) is kept as a boundary.
+   digit and letter homoglyphs (❶ ⑴ ０ -> digits, Cyrillic/Greek look-alikes and 🅐/🅰 letters -> Latin),
+   invisible format characters (zero-width, bidi marks, tags, variation selectors) and decorating non-spacing
+   marks (strike-through 色̶情, slash overlays, zalgo stacks) deleted.
+2. ``strip_noise`` — separators, symbols, emoji and enclosing marks *between two CJK characters* are dropped
+   (色*情, 色 情, 色.情, 色😀情, 色⃝情 -> 色情). Sentence punctuation (，。！？；：、 and quotes) is kept as a boundary.
 3. ``cn_digits`` — runs of five or more digits written with Chinese numerals (一三八..., 壹贰..., 幺) become
    ASCII digits, so spelled-out phone and QQ numbers look like numbers.
 4. ``collapse`` — a run of three or more identical CJK characters keeps two (色色色情 -> 色色情, 啪啪啪 -> 啪啪).
@@ -30,12 +31,13 @@ from functools import lru_cache
 
 from qinglang.text.charmap import fold, fold_plain, fold_table, special_re
 
-EDITION = 1  # what normalize_text produces; bump on any change of output (see the module docstring)
+EDITION = 2  # what normalize_text produces; bump on any change of output (see the module docstring)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002fa1f"
 _NOISE = (
     r"\s*.·•_\-~|/\\#@^+=`'×✖✕※°"
     "\u2010-\u2015\u2020-\u2027\u2030-\u205e"  # dashes, bullets, dots
+    "\u20dd-\u20e4"  # enclosing marks (circle, square, keycap) left by the fold
     "\u2190-\u2bff"  # arrows, math operators, technical, box drawing, shapes, dingbats (❤ ★ ☆)
     "\u3003\u3004\u3006\u3012\u3013\u3030\u30fb"  # CJK symbols (not 々 or the numeral 〇)
     "\U0001f000-\U0001faff"  # emoji and pictographs
