@@ -93,6 +93,11 @@ def test_allowlisted_medical_and_news_phrases_do_not_fire(detector):
         assert _detect(detector, text) == [], text
 
 
+def test_the_rubbish_heap_joke_is_not_the_insult_it_contains(detector):
+    assert _detect(detector, "小时候爸妈总说你是垃圾堆里捡来的") == []
+    assert "abuse" in {s.label.split("/")[0] for s in _detect(detector, "你是垃圾")}
+
+
 @pytest.mark.parametrize("text", ["光明日报评论员文章", "网友发起人肉搜索引发争议", "理性看待抵制日货", "星岛日报报道",
                                   "转业干部工资调整方案", "全集在线播放", "促性腺激素的临床应用"])
 def test_news_politics_and_medicine_from_the_upstream_porn_lists_do_not_fire(detector, text):

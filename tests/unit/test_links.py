@@ -182,7 +182,12 @@ def test_a_link_on_a_gambling_suffix_gets_one_signal_with_every_such_link_as_evi
 
 
 def test_the_gambling_suffixes_are_configurable():
-    item = ContentItem(id="c1", text="看 abc.top")
     detector = LinksDetector({"gambling_tlds": ["bet"]})
-    signals = detector.detect(PreparedContent(item, {"text": item.text}))
-    assert not [s for s in signals if s.label == "link/gambling_tld"]
+
+    def tld_signals(text):
+        signals = detector.detect(PreparedContent(ContentItem(id="c1", text=text), {"text": text}))
+        return [s for s in signals if s.label == "link/gambling_tld"]
+
+    assert not tld_signals("看 abc.top")  # a default suffix no longer counts
+    [signal] = tld_signals("看 abc.bet")  # the configured one does
+    assert signal.evidence[0].text == "abc.bet"

@@ -109,7 +109,7 @@ class LexiconDetector(Detector):
     """Curated terms per category (porn, illicit_ad, gambling, fraud, abuse), allowlist-aware."""
 
     name = "lexicon"
-    version = "1.6"
+    version = "1.7"
     config_class = LexiconConfig
 
     def load(self) -> None:
