@@ -26,6 +26,10 @@ The classifier-alone view of ``qinglang.evaluation.heldout``, with and without a
    rate, telecom fraud recall and marketing-SMS false positives, the six-class view of
    ``heldout.six_class`` (telecom fraud), the band's share per source, and the e5 cost (CPU seconds by
    ``time.process_time``, best of three, one thread) per 1,000 items at the measured share.
+6. **Operating points.** Per-class thresholds on a head's own probabilities (:func:`at_operating_point`),
+   chosen on out-of-fold TRAIN band rows of the source folds (:func:`head_probabilities`,
+   :func:`choose_operating_point`: the best weighted harm macro-F1 within the benign budget), then DEV read once
+   at them: the e5 head, the e5 head fitted with the TRAIN weights, and the scores-only head.
 
 Deterministic: no random draw (samples by hash, lbfgs from zeros). Prints JSON.
 """
@@ -118,14 +122,14 @@ def six_class_none(rows: cf.Records, texts: list[str]) -> np.ndarray:
     return out
 
 
-def weights(rows: cf.Records, in_band: np.ndarray, embedded: np.ndarray) -> np.ndarray:
-    """What a DEV row counts for in a rate: 1 outside the band; in the band, the (fold, source, gold) group's band
-    rows over its embedded ones, on embedded rows, and 0 on the others (an unbiased estimate of the whole DEV
-    rate from the embedded sample)."""
-    w = (~in_band).astype(float)
-    dev = rows.split == "dev"
-    for key in set(zip(rows.fold[dev].tolist(), rows.source[dev].tolist(), rows.gold[dev].tolist(), strict=True)):
-        m = dev & in_band & (rows.fold == key[0]) & (rows.source == key[1]) & (rows.gold == key[2])
+def weights(rows: cf.Records, in_band: np.ndarray, embedded: np.ndarray, split: str = "dev") -> np.ndarray:
+    """What a row of ``split`` counts for in a rate: 1 outside the band; in the band, the (fold, source, gold)
+    group's band rows over its embedded ones, on embedded rows, and 0 on the others (an unbiased estimate of the
+    split's whole rate from the embedded sample). Rows of the other split get 0."""
+    part = rows.split == split
+    w = (~in_band & part).astype(float)
+    for key in set(zip(rows.fold[part].tolist(), rows.source[part].tolist(), rows.gold[part].tolist(), strict=True)):
+        m = part & in_band & (rows.fold == key[0]) & (rows.source == key[1]) & (rows.gold == key[2])
         if (m & embedded).any():
             w[m & embedded] = m.sum() / (m & embedded).sum()
     return w
@@ -198,6 +202,93 @@ def head_predictions(rows: cf.Records, features: np.ndarray, embedded: np.ndarra
     return out
 
 
+def head_probabilities(rows: cf.Records, features: np.ndarray, embedded: np.ndarray, folds: list[fl.Fold],
+                       sample_weight: np.ndarray | None = None) -> np.ndarray:
+    """Out-of-fold class probabilities (columns :data:`CLASSES`; NaN where not embedded) of every embedded row,
+    DEV and TRAIN: a row of source fold F by the head fitted on the TRAIN band rows of every *other* source fold
+    (so F's TRAIN rows are out of fold too, and can choose an operating point); fold ``all``'s rows by the head
+    fitted on every source fold. ``sample_weight`` (e.g. :func:`weights` of the TRAIN split) lets the head see
+    each source's band in its real proportion instead of the capped sample's."""
+    from sklearn.linear_model import LogisticRegression
+
+    out = np.full((len(rows.z), len(CLASSES)), np.nan)
+    source_folds = [f.name for f in folds if f.is_source_fold]
+    for fold in sorted({str(f) for f in rows.fold}):
+        target = embedded & (rows.fold == fold)
+        train = embedded & (rows.split == "train") & np.isin(rows.fold, source_folds) & (rows.fold != fold)
+        if not target.any() or not train.any():
+            continue
+        head = LogisticRegression(C=HEAD_C, max_iter=2000)
+        head.fit(features[train], rows.gold[train], sample_weight=None if sample_weight is None else sample_weight[train])
+        proba = head.predict_proba(features[target])
+        for j, c in enumerate(head.classes_):
+            out[np.flatnonzero(target), CLASSES.index(str(c))] = proba[:, j]
+    return out
+
+
+HARM_COLUMNS = [CLASSES.index(c) for c in cf.HARM]
+GRID = tuple(round(0.05 * k, 2) for k in range(4, 20))  # 0.2 .. 0.95
+
+
+def at_operating_point(proba: np.ndarray, before: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Embedded rows: the harm class of highest head probability among those at or above their threshold ``t``
+    (order :data:`crossfit.HARM`), else ``none``; other rows keep ``before``."""
+    harm = np.nan_to_num(proba[:, HARM_COLUMNS], nan=-1.0)
+    masked = np.where(harm >= t, harm, -1.0)
+    pred = np.where(masked.max(axis=1) >= 0, np.array(cf.HARM)[masked.argmax(axis=1)], "none").astype("U12")
+    return np.where(np.isnan(proba[:, 0]), before, pred)
+
+
+def _weighted_macro(gold: np.ndarray, pred: np.ndarray, w: np.ndarray) -> float:
+    f1 = []
+    for c in cf.HARM:
+        tp = float((w * ((pred == c) & (gold == c))).sum())
+        fp = float((w * ((pred == c) & (gold != c))).sum())
+        fn = float((w * ((pred != c) & (gold == c))).sum())
+        f1.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(f1))
+
+
+def _clean_rates(rows: cf.Records, pred: np.ndarray, w: np.ndarray) -> dict[str, float]:
+    out = {}
+    for name in sorted(set(rows.source[(w > 0) & (rows.gold == "none")].tolist())):
+        m = (rows.source == name) & (rows.gold == "none") & (w > 0)
+        out[name] = float((w[m] * (pred[m] != "none")).sum() / w[m].sum())
+    return out
+
+
+def choose_operating_point(rows: cf.Records, proba: np.ndarray, before: np.ndarray, w_train: np.ndarray,
+                           slack: float = 0.0025, passes: int = 3) -> tuple[np.ndarray, dict]:
+    """Per-class head thresholds chosen on the out-of-fold TRAIN rows of the source folds only (weighted by
+    :func:`weights`, so a rate is the whole TRAIN split's): coordinate ascent over :data:`GRID` maximising the
+    harm classes' weighted macro-F1, subject to the benign budget: no clean source's TRAIN not-pass rate above the
+    classifier alone's by more than ``slack``. Returns the thresholds and the TRAIN figures at them."""
+    train = w_train > 0
+    sub, gold, w = rows.where(train), rows.gold[train], w_train[train]
+    p, b = proba[train], before[train]
+    budget = {k: v + slack for k, v in _clean_rates(sub, b, w).items()}
+
+    def score(t: np.ndarray) -> float:
+        pred = at_operating_point(p, b, t)
+        rates = _clean_rates(sub, pred, w)
+        return -1.0 if any(rates[k] > budget[k] for k in budget) else _weighted_macro(gold, pred, w)
+
+    t = np.full(len(cf.HARM), 0.95)
+    best = score(t)
+    for _ in range(passes):
+        for j in range(len(cf.HARM)):
+            for value in GRID:
+                trial = t.copy()
+                trial[j] = value
+                got = score(trial)
+                if got > best + 1e-9:
+                    best, t = got, trial
+    pred = at_operating_point(p, b, t)
+    return t, {"train_weighted_macro_f1": round(best, 4), "train_weighted_macro_f1_alone": round(_weighted_macro(gold, b, w), 4),
+               "train_clean_not_pass": {k: round(v, 4) for k, v in _clean_rates(sub, pred, w).items()},
+               "train_clean_not_pass_alone": {k: round(v, 4) for k, v in _clean_rates(sub, b, w).items()}}
+
+
 def figures(rows: cf.Records, pred: np.ndarray, texts: list[str], w: np.ndarray) -> dict:
     """DEV figures of one set of predictions (``rows`` are DEV rows only, ``w`` their :func:`weights`).
     ChineseHarm, telecom and the six-class view are exact (all their band rows are embedded); a clean source's
@@ -255,6 +346,16 @@ def run(data_dir: str, work: str) -> dict:
     # the control: the same head on the five scores alone (what re-reading the band gains without e5)
     control = head_predictions(rows, scores.astype(np.float32), embedded, folds)
     control = np.where(control != "", control, before)
+    # operating points: thresholds on the head's own probabilities, chosen on out-of-fold TRAIN rows
+    w_train = weights(rows, in_band, embedded, "train")
+    w_train[~np.isin(rows.fold, [f.name for f in folds if f.is_source_fold])] = 0.0  # fold all's TRAIN band is not sampled
+    points = {}
+    for name, feats, sw in (("e5", np.hstack([vectors, scores.astype(np.float32)]), None),
+                            ("e5_reweighted", np.hstack([vectors, scores.astype(np.float32)]), w_train),
+                            ("scores_only", scores.astype(np.float32), None)):
+        proba = head_probabilities(rows, feats, embedded, folds, sw)
+        t, train_figures = choose_operating_point(rows, proba, before, w_train)
+        points[name] = (at_operating_point(proba, before, t), dict(zip(cf.HARM, t.tolist(), strict=True)), train_figures)
     dev = rows.split == "dev"
     dev_rows, dev_texts = rows.where(dev), [t for t, d in zip(texts, dev, strict=True) if d]
     w = weights(rows, in_band, embedded)[dev]
@@ -272,6 +373,8 @@ def run(data_dir: str, work: str) -> dict:
         "classifier_alone": figures(dev_rows, before[dev], dev_texts, w),
         "band_replaced_by_head": figures(dev_rows, after[dev], dev_texts, w),
         "band_replaced_by_scores_only_head": figures(dev_rows, control[dev], dev_texts, w),
+        "operating_points": {name: {"thresholds": th, "train": tf, "dev": figures(dev_rows, pred[dev], dev_texts, w)}
+                             for name, (pred, th, tf) in points.items()},
         "band_share_dev": share,
         "e5_speed": rate,
         "e5_cpu_s_per_1000_items_at_pooled_share": round(1000 * pooled / rate["texts_per_cpu_s"], 2),
