@@ -60,6 +60,28 @@ def test_mobile_numbers_in_any_disguise_are_found(text):
     assert phone.evidence[0].detail["cued"] is True
 
 
+@pytest.mark.parametrize(
+    ("text", "label", "target"),
+    [
+        ("加微信1️⃣5️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣ 看全集", "drainage/wechat_id", "wechat:15812345678"),
+        ("q群：7️⃣8️⃣6️⃣5️⃣4️⃣3️⃣2️⃣1️⃣", "drainage/qq", "qq:78654321"),
+        ("电话1⃣3⃣8⃣0⃣0⃣1⃣3⃣8⃣0⃣0⃣0⃣", "drainage/phone", "phone:13800138000"),
+    ],
+)
+def test_numbers_in_keycaps_are_read_as_their_digits_and_count_as_a_disguise(text, label, target):
+    signal = _by_label(_detect(text))[label]
+    assert signal.attrs["target"] == target
+    ev = signal.evidence[0]
+    assert text[ev.start:ev.end] == ev.text and "keycap" in ev.detail["transforms"]
+    assert "keycap" in ev.detail["explanation"]
+    assert signal.score == 0.95 if label != "drainage/phone" else signal.score >= 0.85
+
+
+def test_a_longer_number_in_keycaps_is_not_a_mobile_number():
+    assert _detect("编号1⃣3⃣8⃣0⃣0⃣1⃣3⃣8⃣0⃣0⃣0⃣1⃣") == []
+    assert _detect("编号9⃣1⃣3⃣8⃣0⃣0⃣1⃣3⃣8⃣0⃣0⃣0⃣") == []
+
+
 def test_bare_mobile_number_scores_lower_than_a_cued_one():
     bare = _by_label(_detect("号码13800138000"))["drainage/phone"]
     cued = _by_label(_detect("电话13800138000"))["drainage/phone"]
@@ -95,7 +117,7 @@ def test_lures_can_be_switched_off():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(st.sampled_from(list("加我薇信vx扣qQ企鹅电话 :*.①②③一三八零1234567890abc❤➕")), max_size=40))
+@given(st.text(st.sampled_from(list("加我薇信vx扣qQ企鹅电话 :*.①②③一三八零1234567890abc❤➕\ufe0f\u20e3")), max_size=40))
 def test_every_contact_span_is_the_original_substring(text):
     for signal in _detect(text):
         for ev in signal.evidence:

@@ -18,6 +18,7 @@ from qinglang.domain import Evidence, Signal
 from qinglang.text.normalize import NormalizedText, explain, normalize_cached, transforms_of
 
 _NON_DIGIT = re.compile(r"\D")
+KEYCAP = "\u20e3"  # COMBINING ENCLOSING KEYCAP, left after a digit once the normaliser drops U+FE0F
 
 
 class ContactsConfig(DetectorConfig):
@@ -41,7 +42,10 @@ class Found:
 
 
 PLAIN_CUES = ("微信", "qq", "wechat", "weixin")
-VARIANT_CUE_NOTE = {"variant_cue": "a look-alike or abbreviated cue word (薇信, vx, V❤, 扣扣, 企鹅 …)"}
+NOTES = {
+    "variant_cue": "a look-alike or abbreviated cue word (薇信, vx, V❤, 扣扣, 企鹅 …)",
+    "keycap": "digits written as keycap emoji (1️⃣5️⃣8️⃣ …)",
+}
 LABELS = {"wechat": "drainage/wechat_id", "qq": "drainage/qq", "phone": "drainage/phone", "lure": "drainage/lure"}
 
 
@@ -50,7 +54,7 @@ def _transforms(original: str) -> list[str]:
 
 
 def explain_contact(transforms: list[str]) -> str:
-    return "; ".join(VARIANT_CUE_NOTE.get(t) or explain([t]) for t in transforms)
+    return "; ".join(NOTES.get(t) or explain([t]) for t in transforms)
 
 
 def _found(kind: str, value: str, field: str, text: str, norm: NormalizedText, m: re.Match[str], cue: bool) -> Found:
@@ -59,6 +63,8 @@ def _found(kind: str, value: str, field: str, text: str, norm: NormalizedText, m
     transforms = _transforms(text[cue_start:end] if cue else text[start:end])
     if cue and not any(plain in m.group()[: m.start("handle") - m.start()] for plain in PLAIN_CUES):
         transforms.append("variant_cue")
+    if KEYCAP in m.group("handle"):
+        transforms.append("keycap")
     detail = {"handle_kind": kind, "transforms": transforms}
     if cue:
         detail["cue"] = text[cue_start:cue_end].strip()
@@ -93,7 +99,7 @@ def _handles(field: str, text: str, norm: NormalizedText, cues: set[str]) -> lis
             handle = m.group("handle")
             if kind == "wechat" and handle in P.NOT_HANDLES:
                 continue
-            value = _NON_DIGIT.sub("", handle) if kind == "qq" else handle
+            value = _NON_DIGIT.sub("", handle) if kind == "qq" else handle.replace(KEYCAP, "")
             out.append(_found(kind, value, field, text, norm, m, cue=True))
             taken.append(m.span("handle"))
     for m in P.PHONE.finditer(norm.text):
@@ -114,10 +120,11 @@ def _worth_a_look(normalised: str, cues: set[str], lures: bool) -> bool:
 
 
 def _digit_before(text: str, start: int) -> bool:
-    """True when the number continues to the left (a longer number), except for the +86 / 86 country code."""
-    if not start or not text[start - 1].isdigit():
+    """True when the number continues to the left (a longer number), except for the +86 / 86 country code.
+    A keycap (8⃣6⃣) counts as its digit."""
+    head = text[max(0, start - 8):start].replace(KEYCAP, "")[-4:]
+    if not head or not head[-1].isdigit():
         return False
-    head = text[max(0, start - 4):start]
     return not (head.endswith("86") and (len(head) < 3 or not head[-3].isdigit()))
 
 
@@ -161,7 +168,7 @@ class ContactsDetector(Detector):
     """WeChat IDs, QQ numbers and mobile numbers (also disguised), plus read-the-original / scan-the-code lures."""
 
     name = "contacts"
-    version = "1.0"
+    version = "1.1"
     config_class = ContactsConfig
 
     def find(self, field: str, text: str) -> list[Found]:
