@@ -29,7 +29,8 @@ The classifier-alone view of ``qinglang.evaluation.heldout``, with and without a
 6. **Operating points.** Per-class thresholds on a head's own probabilities (:func:`at_operating_point`),
    chosen on out-of-fold TRAIN band rows of the source folds (:func:`head_probabilities`,
    :func:`choose_operating_point`: the best weighted harm macro-F1 within the benign budget), then DEV read once
-   at them: the vector head, the vector head fitted with the TRAIN weights, and the scores-only head.
+   at them: the vector head, the vector head fitted with the TRAIN weights, and the scores-only head; each
+   also *additive* (``*_additive``: the head only flags rows the classifier passed, as a `guard` would).
 7. ``--vectors static``: the same with a static table distilled from e5 (:class:`StaticTable`, the model2vec
    method on characters and bigrams) in place of e5 itself, for the speed budget e5 misses.
 
@@ -284,14 +285,19 @@ def head_probabilities(rows: cf.Records, features: np.ndarray, embedded: np.ndar
 
 HARM_COLUMNS = [CLASSES.index(c) for c in cf.HARM]
 GRID = tuple(round(0.05 * k, 2) for k in range(4, 20))  # 0.2 .. 0.95
+OFF = 1.01  # a threshold no probability reaches
 
 
-def at_operating_point(proba: np.ndarray, before: np.ndarray, t: np.ndarray) -> np.ndarray:
+def at_operating_point(proba: np.ndarray, before: np.ndarray, t: np.ndarray, additive: bool = False) -> np.ndarray:
     """Embedded rows: the harm class of highest head probability among those at or above their threshold ``t``
-    (order :data:`crossfit.HARM`), else ``none``; other rows keep ``before``."""
+    (order :data:`crossfit.HARM`), else ``none``; other rows keep ``before``. ``additive``: the head only speaks
+    for a row the classifier passed and otherwise keeps ``before`` (a second detector whose signals the policy
+    adds, as a `guard` would ship); a threshold above 1 switches a class off."""
     harm = np.nan_to_num(proba[:, HARM_COLUMNS], nan=-1.0)
     masked = np.where(harm >= t, harm, -1.0)
     pred = np.where(masked.max(axis=1) >= 0, np.array(cf.HARM)[masked.argmax(axis=1)], "none").astype("U12")
+    if additive:
+        pred = np.where(before == "none", pred, before)
     return np.where(np.isnan(proba[:, 0]), before, pred)
 
 
@@ -314,32 +320,34 @@ def _clean_rates(rows: cf.Records, pred: np.ndarray, w: np.ndarray) -> dict[str,
 
 
 def choose_operating_point(rows: cf.Records, proba: np.ndarray, before: np.ndarray, w_train: np.ndarray,
-                           slack: float = 0.0025, passes: int = 3) -> tuple[np.ndarray, dict]:
+                           slack: float = 0.0025, passes: int = 3, additive: bool = False) -> tuple[np.ndarray, dict]:
     """Per-class head thresholds chosen on the out-of-fold TRAIN rows of the source folds only (weighted by
     :func:`weights`, so a rate is the whole TRAIN split's): coordinate ascent over :data:`GRID` maximising the
     harm classes' weighted macro-F1, subject to the benign budget: no clean source's TRAIN not-pass rate above the
-    classifier alone's by more than ``slack``. Returns the thresholds and the TRAIN figures at them."""
+    classifier alone's by more than ``slack``. Additive (:func:`at_operating_point`): the ascent starts from every
+    class off (the classifier alone) and may leave a class off. Returns the thresholds and the TRAIN figures."""
     train = w_train > 0
     sub, gold, w = rows.where(train), rows.gold[train], w_train[train]
     p, b = proba[train], before[train]
     budget = {k: v + slack for k, v in _clean_rates(sub, b, w).items()}
 
     def score(t: np.ndarray) -> float:
-        pred = at_operating_point(p, b, t)
+        pred = at_operating_point(p, b, t, additive)
         rates = _clean_rates(sub, pred, w)
         return -1.0 if any(rates[k] > budget[k] for k in budget) else _weighted_macro(gold, pred, w)
 
-    t = np.full(len(cf.HARM), 0.95)
+    grid = (*GRID, OFF) if additive else GRID
+    t = np.full(len(cf.HARM), OFF if additive else 0.95)
     best = score(t)
     for _ in range(passes):
         for j in range(len(cf.HARM)):
-            for value in GRID:
+            for value in grid:
                 trial = t.copy()
                 trial[j] = value
                 got = score(trial)
                 if got > best + 1e-9:
                     best, t = got, trial
-    pred = at_operating_point(p, b, t)
+    pred = at_operating_point(p, b, t, additive)
     return t, {"train_weighted_macro_f1": round(best, 4), "train_weighted_macro_f1_alone": round(_weighted_macro(gold, b, w), 4),
                "train_clean_not_pass": {k: round(v, 4) for k, v in _clean_rates(sub, pred, w).items()},
                "train_clean_not_pass_alone": {k: round(v, 4) for k, v in _clean_rates(sub, b, w).items()}}
@@ -416,8 +424,10 @@ def run(data_dir: str, work: str, kind: str = "e5") -> dict:
                             ("vectors_reweighted", np.hstack([vectors, scores.astype(np.float32)]), w_train),
                             ("scores_only", scores.astype(np.float32), None)):
         proba = head_probabilities(rows, feats, embedded, folds, sw)
-        t, train_figures = choose_operating_point(rows, proba, before, w_train)
-        points[name] = (at_operating_point(proba, before, t), dict(zip(cf.HARM, t.tolist(), strict=True)), train_figures)
+        for additive in (False, True):
+            t, train_figures = choose_operating_point(rows, proba, before, w_train, additive=additive)
+            points[name + ("_additive" if additive else "")] = (
+                at_operating_point(proba, before, t, additive), dict(zip(cf.HARM, t.tolist(), strict=True)), train_figures)
     dev = rows.split == "dev"
     dev_rows, dev_texts = rows.where(dev), [t for t, d in zip(texts, dev, strict=True) if d]
     w = weights(rows, in_band, embedded)[dev]
