@@ -437,7 +437,7 @@ def run(data_dir: str, work: str, kind: str = "e5") -> dict:
         share[name] = {"items": int(m.sum()), "in_band": round(float(in_band[m].mean()), 4)}
     pooled = float(in_band[dev].mean())
     dev_band_texts = [texts[i][:MAX_CHARS] for i in np.flatnonzero(embedded & dev)]
-    rate = speed(model, dev_band_texts[:256]) if static is None else static_speed(static, dev_band_texts)
+    rate = speed(model, dev_band_texts) if static is None else static_speed(static, dev_band_texts)
     return {
         "vectors": kind if static is None else {"kind": kind, "units": static.units,
                                                  "units_cpu_s": round(static.fill_cpu_s, 1)},

@@ -74,7 +74,7 @@ def test_numbers_in_keycaps_are_read_as_their_digits_and_count_as_a_disguise(tex
     ev = signal.evidence[0]
     assert text[ev.start:ev.end] == ev.text and "keycap" in ev.detail["transforms"]
     assert "keycap" in ev.detail["explanation"]
-    assert signal.score == 0.95 if label != "drainage/phone" else signal.score >= 0.85
+    assert signal.score == 0.95 and signal.severity == 3
 
 
 def test_a_longer_number_in_keycaps_is_not_a_mobile_number():

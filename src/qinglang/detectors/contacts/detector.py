@@ -18,7 +18,6 @@ from qinglang.domain import Evidence, Signal
 from qinglang.text.normalize import NormalizedText, explain, normalize_cached, transforms_of
 
 _NON_DIGIT = re.compile(r"\D")
-KEYCAP = "\u20e3"  # COMBINING ENCLOSING KEYCAP, left after a digit once the normaliser drops U+FE0F
 
 
 class ContactsConfig(DetectorConfig):
@@ -63,7 +62,7 @@ def _found(kind: str, value: str, field: str, text: str, norm: NormalizedText, m
     transforms = _transforms(text[cue_start:end] if cue else text[start:end])
     if cue and not any(plain in m.group()[: m.start("handle") - m.start()] for plain in PLAIN_CUES):
         transforms.append("variant_cue")
-    if KEYCAP in m.group("handle"):
+    if P.KEYCAP in m.group("handle"):
         transforms.append("keycap")
     detail = {"handle_kind": kind, "transforms": transforms}
     if cue:
@@ -99,7 +98,7 @@ def _handles(field: str, text: str, norm: NormalizedText, cues: set[str]) -> lis
             handle = m.group("handle")
             if kind == "wechat" and handle in P.NOT_HANDLES:
                 continue
-            value = _NON_DIGIT.sub("", handle) if kind == "qq" else handle.replace(KEYCAP, "")
+            value = _NON_DIGIT.sub("", handle) if kind == "qq" else handle.replace(P.KEYCAP, "")
             out.append(_found(kind, value, field, text, norm, m, cue=True))
             taken.append(m.span("handle"))
     for m in P.PHONE.finditer(norm.text):
@@ -122,7 +121,7 @@ def _worth_a_look(normalised: str, cues: set[str], lures: bool) -> bool:
 def _digit_before(text: str, start: int) -> bool:
     """True when the number continues to the left (a longer number), except for the +86 / 86 country code.
     A keycap (8⃣6⃣) counts as its digit."""
-    head = text[max(0, start - 8):start].replace(KEYCAP, "")[-4:]
+    head = text[max(0, start - 8):start].replace(P.KEYCAP, "")[-4:]
     if not head or not head[-1].isdigit():
         return False
     return not (head.endswith("86") and (len(head) < 3 or not head[-3].isdigit()))

@@ -10,7 +10,8 @@ SEP = r"[\s:=\-—_~|/\\.,。·•*#()\[\]【】<>《》'\"“”‘’→➡>�
 HEART = "❤♥💗💕💓"
 # A digit may sit in a keycap (1️⃣: the variation selector is dropped by the normaliser, U+20E3 stays), so every
 # digit of a number may carry one; the lookaheads refuse a keycap too, so a longer number is not cut short.
-K = "\u20e3?"
+KEYCAP = "\u20e3"  # COMBINING ENCLOSING KEYCAP
+K = KEYCAP + "?"
 
 WECHAT_CUE = (
     r"(?:[微薇威徽维喂魏卫][信芯]|[微薇威徽维]" + f"[{HEART}]" + r"|v[信芯" + HEART + r"]|(?<![a-z])(?:vx|wx|weixin|wechat|vchat)"
@@ -19,16 +20,16 @@ WECHAT_CUE = (
 WECHAT = re.compile(
     WECHAT_CUE + r"(?:号码|号|id|账号)?(?:是|为|搜|搜索)?" + SEP
     + rf"(?P<handle>[a-z][-_a-z0-9]{{5,19}}|1{K}[3-9]{K}(?:\d{K}){{9}}|[1-9]{K}(?:\d{K}){{5,10}})"
-    + r"(?![-_a-z0-9\u20e3])"
+    + rf"(?![-_a-z0-9{KEYCAP}])"
 )
 QQ_CUE = r"(?:(?<![a-z])qq|扣扣|抠抠|口口|蔻蔻|叩叩|寇寇|企鹅|加扣|(?<![a-z])q群|扣群)"
 QQ = re.compile(
     QQ_CUE + r"(?:群号|群|号码|号)?(?:是|为|搜|搜索)?" + SEP
-    + rf"(?P<handle>[1-9]{K}(?:[\s\-.·*]?\d{K}){{4,10}})(?![0-9\u20e3])"
+    + rf"(?P<handle>[1-9]{K}(?:[\s\-.·*]?\d{K}){{4,10}})(?![0-9{KEYCAP}])"
 )
 # Starts with a literal so the regex engine can skip quickly; the digit before it is checked by the caller.
 PHONE = re.compile(
-    rf"(?P<handle>1{K}[3-9]{K}\d{K}[\s\-]?(?:\d{K}){{4}}[\s\-]?(?:\d{K}){{4}}|1{K}(?:[\s\-.·*]\d{K}){{10}})(?![0-9\u20e3])"
+    rf"(?P<handle>1{K}[3-9]{K}\d{K}[\s\-]?(?:\d{K}){{4}}[\s\-]?(?:\d{K}){{4}}|1{K}(?:[\s\-.·*]\d{K}){{10}})(?![0-9{KEYCAP}])"
 )
 PHONE_CUE = re.compile(r"(?:电话|手机|tel|联系|致电|热线|加我|打给|call|☎|📞)[^。.!?！？\n]{0,8}$")
 LURE = re.compile(
