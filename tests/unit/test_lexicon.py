@@ -59,6 +59,13 @@ def test_pinyin_spelling_of_a_term_is_found_as_a_whole_word(detector):
     assert _detect(detector, "xyuepaox") == []
 
 
+def test_tone_marked_pinyin_is_found_and_its_evidence_is_the_original(detector):
+    text = "晚上 yuēpào 吗"
+    [ev] = [e for s in _detect(detector, text) if s.label == "porn/sex_service" for e in s.evidence]
+    assert ev.text == "yuēpào" and text[ev.start:ev.end] == "yuēpào"
+    assert "porn/explicit" in _labels(_detect(detector, "免费看 SÈQÍNGPIÀN"))
+
+
 @pytest.mark.parametrize(("text", "label", "severity"), [
     ("你个没浮木的东西", "abuse", 2),   # homophone of 没父母
     ("你是垃圾吧", "abuse", 2),

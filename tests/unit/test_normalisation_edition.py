@@ -35,6 +35,21 @@ SAMPLES = {
         ("1\ufe0f\u20e35\ufe0f\u20e3 色\u20dd情", "1\u20e35\u20e3 色情"),  # keycaps stay; a circle between characters goes
         ("色\U000e0041\U000e0042情", "色情"),  # tag characters (invisible ASCII)
     ],
+    3: [  # edition 2's samples are unchanged; edition 3 folds accented Latin letters to bare ones
+        ("色*情 小说", "色情小说"),
+        ("加我薇信：ｑｌｔｅａｍ８８", "加我薇信:qlteam88"),
+        ("裏面為綫", "里面为线"),
+        ("一三八零零一三八零零零", "13800138000"),
+        ("啪啪啪啪好色色色情", "啪啪好色色情"),
+        ("Ｖ❤：ａｂｃ１２３", "v❤:abc123"),
+        ("з\u200bа 色😀情", "зa 色情"),
+        ("⑴❶０ ⓐ", "110 a"),
+        ("色\u0336情̶视\u0335频 s̶e̶x̶", "色情视频 sex"),
+        ("加🅥🅧 🅢🅔🅧", "加vx sex"),
+        ("1\ufe0f\u20e35\ufe0f\u20e3 色\u20dd情", "1\u20e35\u20e3 色情"),
+        ("色\U000e0041\U000e0042情", "色情"),
+        ("yuēpào SÈQÍNG nǚ café", "yuepao seqing nv cafe"),  # tone-marked pinyin reads as plain pinyin
+    ],
 }
 
 

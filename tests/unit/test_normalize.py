@@ -71,8 +71,16 @@ def test_negative_circled_and_squared_letters_fold_to_latin():
     assert normalize_text("加🅥🅧：🅐🅑🅒 🅰🅱🅲") == "加vx:abc abc"
 
 
-def test_a_precomposed_accent_is_a_letter_not_decoration():
-    assert normalize_text("nǐ hǎo café") == "nǐ hǎo café"
+def test_an_accented_latin_letter_folds_to_its_bare_letter_precomposed_or_not():
+    assert normalize_text("nǐ hǎo café") == normalize_text("ni\u030c ha\u030co cafe\u0301") == "ni hao cafe"
+    assert normalize_text("nǚ lǜ ü") == "nv lv v"  # ü as pinyin is typed
+    assert normalize_text("ß ø æ") == "ß ø æ"  # no ASCII base: kept
+
+
+def test_an_accented_letter_keeps_its_offset():
+    n = normalize("看sèqíng片")
+    assert n.text == "看seqing片"
+    assert n.original_span(1, 7) == (1, 7)
 
 
 def test_spans_map_back_to_the_disguised_original():

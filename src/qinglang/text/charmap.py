@@ -1,7 +1,7 @@
 """The per-character folding table behind :mod:`qinglang.text.normalize`.
 
 One table maps every character to its folded form: NFKC (full-width, circled and compatibility forms),
-lower case, traditional -> simplified Chinese (OpenCC ``t2s``, character by character so that offsets
+lower case, Latin letters without their accents, traditional -> simplified Chinese (OpenCC ``t2s``, character by character so that offsets
 stay exact), digit and letter homoglyphs, and deletion of invisible format characters. The table is a
 fixed point: folding a folded character changes nothing. It is built once, lazily, in about 0.1 s.
 
@@ -46,7 +46,7 @@ for _base in (0x1F150, 0x1F170):  # 🅐..🅩 negative circled, 🅰..🆉 nega
 # Combining marks that decorate rather than spell: strike-through and slash overlays, zalgo stacks (色̶情, s̶e̶x̶),
 # half marks. Only non-spacing marks (Mn): the enclosing ones (Me: keycap 1⃣, circle 色⃝) stay, since a keycap
 # digit is a symbol the classifier reads; between two Chinese characters the normaliser drops them as noise.
-# A precomposed letter (é, ǎ) is one character and keeps its accent.
+# A precomposed Latin letter loses its accent too (:func:`_bare_latin`), so é and e+◌́ fold alike.
 _DECORATION_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
 
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
@@ -60,6 +60,18 @@ def _is_dropped(ch: str) -> bool:
     if unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
         return True
     return unicodedata.category(ch) == "Mn" and any(lo <= cp <= hi for lo, hi in _DECORATION_RANGES)
+
+
+def _bare_latin(ch: str) -> str:
+    """A lower-case Latin letter with diacritics -> its bare ASCII letter, so tone-marked pinyin reads as the
+    pinyin a lexicon spells (yuēpào -> yuepao, sèqíng -> seqing); ü and its toned forms -> v, as pinyin is typed
+    and as the lexicon writes it (nǚ -> nv). A letter with no ASCII base (ß, ø) is kept."""
+    if ch.isascii() or not unicodedata.name(ch, "").startswith("LATIN SMALL LETTER"):
+        return ch
+    parts = unicodedata.normalize("NFD", ch)
+    if len(parts) == 1 or not parts[0].isascii():
+        return ch
+    return "v" if parts[0] == "u" and "\u0308" in parts else parts[0]
 
 
 def _t2s_table() -> dict[str, str]:
@@ -78,7 +90,7 @@ def _fold_char(ch: str, t2s: dict[str, str]) -> str:
     if ch in _DIGIT_FORMS:
         return _DIGIT_FORMS[ch]
     out = unicodedata.normalize("NFKC", ch).lower()
-    out = "".join(_LETTER_FORMS.get(c, c) for c in out)
+    out = "".join(_LETTER_FORMS.get(_bare_latin(c), _bare_latin(c)) for c in out)
     return "".join(t2s.get(c, c) for c in out)
 
 

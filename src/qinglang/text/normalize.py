@@ -2,8 +2,8 @@
 
 Transforms, in order (each is recorded by name so evidence can explain a hit):
 
-1. ``fold`` — per character: NFKC (full-width, circled digits), lower case, traditional -> simplified,
-   digit and letter homoglyphs (❶ ⑴ ０ -> digits, Cyrillic/Greek look-alikes and 🅐/🅰 letters -> Latin),
+1. ``fold`` — per character: NFKC (full-width, circled digits), lower case, Latin letters without their
+   accents (tone-marked pinyin yuēpào -> yuepao, nǚ -> nv), traditional -> simplified, digit and letter homoglyphs (❶ ⑴ ０ -> digits, Cyrillic/Greek look-alikes and 🅐/🅰 letters -> Latin),
    invisible format characters (zero-width, bidi marks, tags, variation selectors) and decorating non-spacing
    marks (strike-through 色̶情, slash overlays, zalgo stacks) deleted.
 2. ``strip_noise`` — separators, symbols, emoji and enclosing marks *between two CJK characters* are dropped
@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from qinglang.text.charmap import fold, fold_plain, fold_table, special_re
 
-EDITION = 2  # what normalize_text produces; bump on any change of output (see the module docstring)
+EDITION = 3  # what normalize_text produces; bump on any change of output (see the module docstring)
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002fa1f"
 _NOISE = (
