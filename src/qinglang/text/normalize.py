@@ -59,6 +59,7 @@ TRANSFORM_NOTES: dict[str, str] = {
     "cn_digits": "digits written as Chinese numerals",
     "collapse": "repeated characters collapsed",
     "pinyin": "written in pinyin",
+    "homophone": "written in other characters of the same sound",
 }
 
 

@@ -3,12 +3,19 @@
 Terms and allowlist ship beside this module (``lexicon.tsv``, ``allowlist.tsv``), rebuilt by
 ``scripts/build_lexicon.py``. Matching runs on :func:`qinglang.text.normalize` output, and every hit is
 reported as a span of the ORIGINAL field text with the term, its source and the transforms that exposed it.
+
+A term of three or more Chinese characters is also found written in other characters of the same sounds
+(注册送 as 主册宋, :mod:`qinglang.text.homophones`), marked with the ``homophone`` transform and graded at most 2
+(review: a homophone can be chance), if real posts use it or it is a hand-written seed. Terms whose sounds occur in clean TRAIN text in other characters are not
+matched that way (``homophone_unsafe.tsv``, rebuilt by ``scripts/build_homophones.py``).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +23,15 @@ from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
 from qinglang.domain import Evidence, Signal
 from qinglang.domain.model import HARM_CATEGORIES
 from qinglang.errors import ConfigError
+from qinglang.text.homophones import sounds
 from qinglang.text.normalize import explain, normalize_cached, transforms_of
 
 HERE = Path(__file__).resolve().parent
 SEVERITY_WEIGHT = {1: 0.3, 2: 0.55, 3: 0.8}
 SUBLABELLED = ("porn", "illicit_ad")
+HOMOPHONE_MIN_CHARS = 3  # two-character sounds collide with everyday words (一码 / 姨妈, 竞彩 / 精彩)
+HOMOPHONE_MAX_SEVERITY = 2
+_CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 class LexiconConfig(DetectorConfig):
@@ -38,6 +49,7 @@ class Term:
     severity: int
     source: str
     variant_of: str = ""
+    train_hits: int = 0  # ChineseHarm TRAIN texts of its own category it was found in (lexicon.tsv's evidence)
 
     @property
     def label(self) -> str:
@@ -53,10 +65,37 @@ def read_terms(path: Path) -> list[Term]:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     try:
         return [Term(r["term"], r["category"], r.get("sublabel") or "", int(r["severity"]), r.get("source") or "",
-                     r.get("variant_of") or "") for r in rows]
+                     r.get("variant_of") or "", int(r.get("train_hits") or 0)) for r in rows]
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"lexicon file {path} is malformed ({exc}); expected columns term, category, sublabel, "
                           "severity, source", code="lexicon_invalid") from exc
+
+
+def read_unsafe(path: Path) -> set[str]:
+    """Terms not to match by their sounds (``homophone_unsafe.tsv``: term, clean_hits, sources)."""
+    if not path.is_file():
+        return set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["term"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if r.get("term")}
+
+
+def heard_in_posts(term: Term) -> bool:
+    """A term real posts use (found in ChineseHarm TRAIN texts of its category) or a hand-written seed. Upstream
+    lists also hold parodies of everyday phrases (射屌英雄传, 淫领时尚); by sound those *are* the everyday phrase."""
+    return term.train_hits > 0 or term.source.startswith("qinglang/")
+
+
+def sounds_like(terms: Iterable[Term], unsafe: set[str] = frozenset()) -> dict[str, list[Term]]:
+    """Sounds -> the terms matched by them: every term of :data:`HOMOPHONE_MIN_CHARS` or more Chinese characters
+    that :func:`heard_in_posts` and is not in ``unsafe``, as a ``homophone`` variant graded at most
+    :data:`HOMOPHONE_MAX_SEVERITY`."""
+    out: dict[str, list[Term]] = defaultdict(list)
+    for t in terms:
+        if (len(t.term) >= HOMOPHONE_MIN_CHARS and _CHINESE.fullmatch(t.term) and heard_in_posts(t)
+                and t.term not in unsafe):
+            out[sounds(t.term)].append(Term(t.term, t.category, t.sublabel, min(t.severity, HOMOPHONE_MAX_SEVERITY),
+                                            t.source, f"homophone:{t.term}", t.train_hits))
+    return dict(out)
 
 
 def read_allowlist(path: Path) -> list[str]:
@@ -109,7 +148,7 @@ class LexiconDetector(Detector):
     """Curated terms per category (porn, illicit_ad, gambling, fraud, abuse), allowlist-aware."""
 
     name = "lexicon"
-    version = "1.7"
+    version = "1.8"
     config_class = LexiconConfig
 
     def load(self) -> None:
@@ -124,6 +163,10 @@ class LexiconDetector(Detector):
         self._texts = list(by_text)
         self._entries = [by_text[t] for t in self._texts]
         self._matcher = TermMatcher(self._texts)
+        alike = sounds_like(terms, read_unsafe(HERE / "homophone_unsafe.tsv"))
+        self._sound_entries = list(alike.values())
+        self._sounds = TermMatcher(list(alike))
+        self._literal = frozenset(self._texts)
         allow_path = Path(cfg.allowlist_path) if cfg.allowlist_path else HERE / "allowlist.tsv"
         self._allow = TermMatcher(read_allowlist(allow_path) if allow_path.is_file() else [])
         self._loaded = True
@@ -136,14 +179,20 @@ class LexiconDetector(Detector):
             return []
         norm = normalize_cached(text)  # shared with the other detectors scanning this field
         found = self._matcher.find(norm.text)
-        if not found:
+        alike = [h for h in self._sounds.find(sounds(norm.text)) if norm.text[h.start:h.end] not in self._literal]
+        if not found and not alike:
             return []
-        found = drop_allowed(found, self._allow.find(norm.text))
+        allowed = self._allow.find(norm.text)
+        return [*self._hits(field, text, norm, drop_allowed(found, allowed), self._entries),
+                *self._hits(field, text, norm, drop_allowed(alike, allowed), self._sound_entries)]
+
+    @staticmethod
+    def _hits(field: str, text: str, norm, found, entries: list[list[Term]]) -> list[Hit]:
         hits = []
         for h in found:
             start, end = norm.original_span(h.start, h.end)
             original = text[start:end]
-            for term in self._entries[h.index]:
+            for term in entries[h.index]:
                 transforms = _span_transforms(original, term)
                 hits.append(Hit(term, field, start, end, original, norm.text[h.start:h.end], transforms))
         return hits
