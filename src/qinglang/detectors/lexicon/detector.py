@@ -4,10 +4,11 @@ Terms and allowlist ship beside this module (``lexicon.tsv``, ``allowlist.tsv``)
 ``scripts/build_lexicon.py``. Matching runs on :func:`qinglang.text.normalize` output, and every hit is
 reported as a span of the ORIGINAL field text with the term, its source and the transforms that exposed it.
 
-A term of three or more Chinese characters is also found written in other characters of the same sounds
-(注册送 as 主册宋, :mod:`qinglang.text.homophones`), marked with the ``homophone`` transform and graded at most 2
-(review: a homophone can be chance), if real posts use it or it is a hand-written seed. Terms whose sounds occur in clean TRAIN text in other characters are not
-matched that way (``homophone_unsafe.tsv``, rebuilt by ``scripts/build_homophones.py``).
+A term of three or more Chinese characters that real posts use (or a hand-written seed) is also found written in
+other characters of the same sounds (注册送 as 主册宋, :mod:`qinglang.text.homophones`), marked with the
+``homophone`` transform and graded at most 2 (review: a homophone can be chance). Terms whose sounds occur in clean
+TRAIN text in other characters are not matched that way (``homophone_unsafe.tsv``, rebuilt by
+``scripts/build_homophones.py``).
 """
 
 from __future__ import annotations
