@@ -180,7 +180,8 @@ class LexiconDetector(Detector):
             return []
         norm = normalize_cached(text)  # shared with the other detectors scanning this field
         found = self._matcher.find(norm.text)
-        alike = [h for h in self._sounds.find(sounds(norm.text)) if norm.text[h.start:h.end] not in self._literal]
+        heard = self._sounds.find(sounds(norm.text)) if self._sound_entries else []
+        alike = [h for h in heard if norm.text[h.start:h.end] not in self._literal]
         if not found and not alike:
             return []
         allowed = self._allow.find(norm.text)
