@@ -79,6 +79,21 @@ def test_a_term_written_as_itself_is_not_reported_again_as_its_homophone(detecto
     assert all("homophone" not in ev.detail["transforms"] for ev in signal.evidence)
 
 
+@pytest.mark.parametrize(("text", "written"), [
+    ("来yue炮吗", "yue炮"), ("晚上 y-u-e-p-a-o 吗", "y-u-e-p-a-o"), ("新人 zhu ce song 88", "zhu ce song"),
+    ("新人注ce送88元", "注ce送"),
+])
+def test_a_term_with_syllables_spelled_in_latin_letters_is_found_for_review(detector, text, written):
+    hits = [ev for s in _detect(detector, text) for ev in s.evidence if "pinyin" in ev.detail["transforms"]]
+    assert {ev.text for ev in hits} == {written} and text[hits[0].start:hits[0].end] == written
+    assert all(ev.detail["severity"] <= 2 for ev in hits)
+
+
+@pytest.mark.parametrize("text", ["I love hello kitty", "Li Na won the final", "上海 shanghai 欢迎你"])
+def test_latin_words_that_spell_no_term_do_not_fire(detector, text):
+    assert _detect(detector, text) == []
+
+
 @pytest.mark.parametrize("text", ["我明天搭飞机去北京", "我爱看言情小说", "重温射雕英雄传", "引领时尚潮流"])
 def test_everyday_phrases_that_sound_like_a_term_do_not_fire(detector, text):
     # 打飞机 sounds like 搭飞机 in clean TRAIN text (homophone_unsafe.tsv); 艳情小说, 射屌英雄传 and 淫领时尚 are

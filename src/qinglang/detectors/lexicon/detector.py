@@ -8,7 +8,9 @@ A term of three or more Chinese characters that real posts use (or a hand-writte
 other characters of the same sounds (注册送 as 主册宋, :mod:`qinglang.text.homophones`), marked with the
 ``homophone`` transform and graded at most 2 (review: a homophone can be chance). Terms whose sounds occur in clean
 TRAIN text in other characters are not matched that way (``homophone_unsafe.tsv``, rebuilt by
-``scripts/build_homophones.py``).
+``scripts/build_homophones.py``). A term of two or more is also found with some of its syllables spelled in Latin
+letters (约炮 as ``yue炮``, ``yue pao`` or ``y-u-e-p-a-o``; :func:`qinglang.text.homophones.spelled`), marked
+``pinyin`` and graded at most 2 as well.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from qinglang.detectors.base import Detector, DetectorConfig, PreparedContent
 from qinglang.domain import Evidence, Signal
 from qinglang.domain.model import HARM_CATEGORIES
 from qinglang.errors import ConfigError
-from qinglang.text.homophones import sounds
+from qinglang.text.homophones import sounds, spelled
 from qinglang.text.normalize import explain, normalize_cached, transforms_of
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +34,7 @@ SEVERITY_WEIGHT = {1: 0.3, 2: 0.55, 3: 0.8}
 SUBLABELLED = ("porn", "illicit_ad")
 HOMOPHONE_MIN_CHARS = 3  # two-character sounds collide with everyday words (一码 / 姨妈, 竞彩 / 精彩)
 HOMOPHONE_MAX_SEVERITY = 2
+PINYIN_MIN_CHARS = 2  # a syllable spelled in Latin letters is no everyday word: du博, yue pao
 _CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
@@ -99,6 +102,35 @@ def sounds_like(terms: Iterable[Term], unsafe: set[str] = frozenset()) -> dict[s
     return dict(out)
 
 
+def spelled_like(terms: Iterable[Term], unsafe: set[str] = frozenset()) -> dict[str, list[Term]]:
+    """Sounds -> the terms found when some of their syllables are spelled in Latin letters (du博, yue pao,
+    y-u-e-p-a-o): every term of :data:`PINYIN_MIN_CHARS` or more Chinese characters that :func:`heard_in_posts`
+    and is not in ``unsafe``, as a ``pinyin`` variant graded at most :data:`HOMOPHONE_MAX_SEVERITY`."""
+    out: dict[str, list[Term]] = defaultdict(list)
+    for t in terms:
+        if (len(t.term) >= PINYIN_MIN_CHARS and _CHINESE.fullmatch(t.term) and heard_in_posts(t)
+                and t.term not in unsafe):
+            out[sounds(t.term)].append(Term(t.term, t.category, t.sublabel, min(t.severity, HOMOPHONE_MAX_SEVERITY),
+                                            t.source, f"pinyin:{t.term}", t.train_hits))
+    return dict(out)
+
+
+def spelled_hits(matcher, view, norm_text: str, literal: frozenset[str]) -> list:
+    """The hits of ``matcher`` in a :class:`~qinglang.text.homophones.Spelled` view that spell at least one
+    syllable in Latin letters, as spans of the normalised text; a span that is itself a lexicon term is the
+    literal matcher's."""
+    from qinglang.text.terms import TermHit
+
+    out = []
+    for h in matcher.find(view.text):
+        if not view.has_latin(h.start, h.end):
+            continue
+        start, end = view.span(h.start, h.end)
+        if norm_text[start:end] not in literal:
+            out.append(TermHit(start, end, h.index))
+    return out
+
+
 def read_allowlist(path: Path) -> list[str]:
     with path.open(encoding="utf-8", newline="") as fh:
         return [r["term"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if r.get("term")]
@@ -149,7 +181,7 @@ class LexiconDetector(Detector):
     """Curated terms per category (porn, illicit_ad, gambling, fraud, abuse), allowlist-aware."""
 
     name = "lexicon"
-    version = "1.8"
+    version = "1.9"
     config_class = LexiconConfig
 
     def load(self) -> None:
@@ -164,9 +196,14 @@ class LexiconDetector(Detector):
         self._texts = list(by_text)
         self._entries = [by_text[t] for t in self._texts]
         self._matcher = TermMatcher(self._texts)
-        alike = sounds_like(terms, read_unsafe(HERE / "homophone_unsafe.tsv"))
+        unsafe = read_unsafe(HERE / "homophone_unsafe.tsv")
+        alike = sounds_like(terms, unsafe)
         self._sound_entries = list(alike.values())
         self._sounds = TermMatcher(list(alike))
+        spelt = spelled_like(terms, unsafe)
+        self._spelt_entries = list(spelt.values())
+        self._spelt = TermMatcher(list(spelt), whole_words=False)
+        self._spelt_reach = 2 * max(map(len, spelt), default=0)  # sounds, plus separators and split letters
         self._literal = frozenset(self._texts)
         allow_path = Path(cfg.allowlist_path) if cfg.allowlist_path else HERE / "allowlist.tsv"
         self._allow = TermMatcher(read_allowlist(allow_path) if allow_path.is_file() else [])
@@ -182,11 +219,14 @@ class LexiconDetector(Detector):
         found = self._matcher.find(norm.text)
         heard = self._sounds.find(sounds(norm.text)) if self._sound_entries else []
         alike = [h for h in heard if norm.text[h.start:h.end] not in self._literal]
-        if not found and not alike:
+        view = spelled(norm.text, self._spelt_reach) if self._spelt_entries else None
+        spelt = spelled_hits(self._spelt, view, norm.text, self._literal) if view is not None else []
+        if not found and not alike and not spelt:
             return []
         allowed = self._allow.find(norm.text)
         return [*self._hits(field, text, norm, drop_allowed(found, allowed), self._entries),
-                *self._hits(field, text, norm, drop_allowed(alike, allowed), self._sound_entries)]
+                *self._hits(field, text, norm, drop_allowed(alike, allowed), self._sound_entries),
+                *self._hits(field, text, norm, drop_allowed(spelt, allowed), self._spelt_entries)]
 
     @staticmethod
     def _hits(field: str, text: str, norm, found, entries: list[list[Term]]) -> list[Hit]:
