@@ -67,6 +67,7 @@ def test_text_without_pinyin_in_latin_letters_has_no_spelled_view():
     assert spelled("注册送88元") is None
     assert spelled("hello world, this is english") is None
     assert spelled("abc 123") is None
+    assert spelled("注册" + "yue" * 30) is None  # a letter run longer than any spelled term is not read
 
 
 @settings(max_examples=200)

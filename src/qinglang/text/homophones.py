@@ -83,6 +83,7 @@ def sounds(text: str) -> str:
 _LETTERS = re.compile(r"[a-z]+")
 _SEPARATORS = frozenset(" \t-_.·'")
 _LONGEST_SYLLABLE = 6  # zhuang, chuang, shuang
+_LONGEST_WORD = 64  # a longer letter run (a hash, base64) is not read as pinyin, nor kept in the cut cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ def _syllable_ids() -> dict[str, int]:
 @lru_cache(maxsize=65536)  # words repeat: English words, handles, the same pinyin
 def syllables(word: str) -> tuple[str, ...] | None:
     """``word`` cut into pinyin syllables (the cut with fewest syllables, the longer first syllable on a tie), or
-    None when it is not pinyin: ``yuepao`` -> ``[yue, pao]``, ``xian`` -> ``[xian]``, ``hello`` -> None."""
+    None when it is not pinyin: ``yuepao`` -> ``(yue, pao)``, ``xian`` -> ``(xian,)``, ``hello`` -> None."""
     known = _syllable_ids()
     best: list[list[str] | None] = [None] * (len(word) + 1)
     best[len(word)] = []
@@ -144,6 +145,8 @@ def spelled(text: str, reach: int | None = None) -> Spelled | None:
         return None
     read = {}
     for start, positions in _latin_runs(text):
+        if len(positions) > _LONGEST_WORD:
+            continue
         cut = syllables("".join(text[p] for p in positions))
         if cut:
             read[start] = (positions, cut)
