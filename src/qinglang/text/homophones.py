@@ -29,14 +29,25 @@ def toneless(reading: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def syllable_table() -> dict[int, int]:
-    """Code point of a Chinese character -> code point of its syllable's private-use character."""
+def _readings() -> dict[int, str]:
+    """Code point of a Chinese character -> its toneless syllable (its commonest reading in pypinyin)."""
     from pypinyin.pinyin_dict import pinyin_dict
 
-    readings = {cp: toneless(pinyin_dict[cp].split(",")[0]) for lo, hi in _RANGES for cp in range(lo, hi + 1)
-                if cp in pinyin_dict}
-    ids = {syllable: _FIRST_SOUND + i for i, syllable in enumerate(sorted(set(readings.values())))}
-    return {cp: ids[syllable] for cp, syllable in readings.items()}
+    return {cp: toneless(pinyin_dict[cp].split(",")[0]) for lo, hi in _RANGES for cp in range(lo, hi + 1)
+            if cp in pinyin_dict}
+
+
+@lru_cache(maxsize=1)
+def _sound_ids() -> dict[str, int]:
+    """Toneless syllable -> code point of the private-use character that stands for it."""
+    return {syllable: _FIRST_SOUND + i for i, syllable in enumerate(sorted(set(_readings().values())))}
+
+
+@lru_cache(maxsize=1)
+def syllable_table() -> dict[int, int]:
+    """Code point of a Chinese character -> code point of its syllable's private-use character."""
+    ids = _sound_ids()
+    return {cp: ids[syllable] for cp, syllable in _readings().items()}
 
 
 _VECTOR_MIN_LEN = 64  # below this, str.translate is quicker than the vectorised lookup
@@ -108,14 +119,9 @@ class Spelled:
 
 @lru_cache(maxsize=1)
 def _syllable_ids() -> dict[str, int]:
-    """Toneless syllable -> its private-use character's code point (syllables with a vowel only: the
-    interjections m, n, ng, hm would read any consonant as a sound)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    readings = {toneless(pinyin_dict[cp].split(",")[0]) for lo, hi in _RANGES for cp in range(lo, hi + 1)
-                if cp in pinyin_dict}
-    ids = {syllable: _FIRST_SOUND + i for i, syllable in enumerate(sorted(readings))}
-    return {s: i for s, i in ids.items() if any(v in s for v in "aeiouv")}
+    """:func:`_sound_ids` of the syllables that can be spelled: those with a vowel (the interjections m, n, ng,
+    hm would read any consonant as a sound)."""
+    return {s: i for s, i in _sound_ids().items() if any(v in s for v in "aeiouv")}
 
 
 @lru_cache(maxsize=65536)  # words repeat: English words, handles, the same pinyin

@@ -89,30 +89,28 @@ def heard_in_posts(term: Term) -> bool:
     return term.train_hits > 0 or term.source.startswith("qinglang/")
 
 
-def sounds_like(terms: Iterable[Term], unsafe: set[str] = frozenset()) -> dict[str, list[Term]]:
-    """Sounds -> the terms matched by them: every term of :data:`HOMOPHONE_MIN_CHARS` or more Chinese characters
-    that :func:`heard_in_posts` and is not in ``unsafe``, as a ``homophone`` variant graded at most
+def _by_sound(terms: Iterable[Term], unsafe: set[str], min_chars: int, transform: str) -> dict[str, list[Term]]:
+    """Sounds -> the terms matched by them: every term of ``min_chars`` or more Chinese characters that
+    :func:`heard_in_posts` and is not in ``unsafe``, as a ``transform`` variant graded at most
     :data:`HOMOPHONE_MAX_SEVERITY`."""
     out: dict[str, list[Term]] = defaultdict(list)
     for t in terms:
-        if (len(t.term) >= HOMOPHONE_MIN_CHARS and _CHINESE.fullmatch(t.term) and heard_in_posts(t)
-                and t.term not in unsafe):
+        if len(t.term) >= min_chars and _CHINESE.fullmatch(t.term) and heard_in_posts(t) and t.term not in unsafe:
             out[sounds(t.term)].append(Term(t.term, t.category, t.sublabel, min(t.severity, HOMOPHONE_MAX_SEVERITY),
-                                            t.source, f"homophone:{t.term}", t.train_hits))
+                                            t.source, f"{transform}:{t.term}", t.train_hits))
     return dict(out)
+
+
+def sounds_like(terms: Iterable[Term], unsafe: set[str] = frozenset()) -> dict[str, list[Term]]:
+    """The terms found written in other characters of the same sounds (:data:`HOMOPHONE_MIN_CHARS` or more,
+    ``homophone``)."""
+    return _by_sound(terms, unsafe, HOMOPHONE_MIN_CHARS, "homophone")
 
 
 def spelled_like(terms: Iterable[Term], unsafe: set[str] = frozenset()) -> dict[str, list[Term]]:
-    """Sounds -> the terms found when some of their syllables are spelled in Latin letters (du博, yue pao,
-    y-u-e-p-a-o): every term of :data:`PINYIN_MIN_CHARS` or more Chinese characters that :func:`heard_in_posts`
-    and is not in ``unsafe``, as a ``pinyin`` variant graded at most :data:`HOMOPHONE_MAX_SEVERITY`."""
-    out: dict[str, list[Term]] = defaultdict(list)
-    for t in terms:
-        if (len(t.term) >= PINYIN_MIN_CHARS and _CHINESE.fullmatch(t.term) and heard_in_posts(t)
-                and t.term not in unsafe):
-            out[sounds(t.term)].append(Term(t.term, t.category, t.sublabel, min(t.severity, HOMOPHONE_MAX_SEVERITY),
-                                            t.source, f"pinyin:{t.term}", t.train_hits))
-    return dict(out)
+    """The terms found when some of their syllables are spelled in Latin letters (du博, yue pao, y-u-e-p-a-o;
+    :data:`PINYIN_MIN_CHARS` or more, ``pinyin``)."""
+    return _by_sound(terms, unsafe, PINYIN_MIN_CHARS, "pinyin")
 
 
 def spelled_hits(matcher, view, norm_text: str, literal: frozenset[str]) -> list:
